@@ -1,0 +1,55 @@
+// @ts-check
+import js from '@eslint/js'
+import vitest from '@vitest/eslint-plugin'
+import prettier from 'eslint-config-prettier'
+import tseslint from 'typescript-eslint'
+
+/** One adapter per external system: only that adapter may import its library. */
+const adapters = [
+  { lib: 'dockerode', home: 'harness/docker/**' },
+  { lib: 'execa', home: 'harness/process/**' },
+  { lib: 'undici', home: 'harness/http/**' },
+  { lib: 'playwright-core', home: 'harness/browser/**' },
+  { lib: '@playwright/test', home: 'harness/browser/**' },
+  { lib: 'tar-stream', home: 'harness/archive/**' },
+]
+
+const restrictAdapters = (except) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: adapters
+        .filter((a) => a.home !== except)
+        .map((a) => ({
+          name: a.lib,
+          message: `only ${a.home} may import ${a.lib}; use that adapter instead`,
+        })),
+    },
+  ],
+})
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.tools/**', '.ccci/**', '.vitest/**', 'test/fixtures/**/*.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] } },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      curly: ['error', 'all'],
+      eqeqeq: ['error', 'always', { null: 'never' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      ...restrictAdapters(null),
+    },
+  },
+  ...adapters.map((a) => ({ files: [a.home], rules: restrictAdapters(a.home) })),
+  {
+    files: ['**/*.test.ts', 'test/**', 'generic/**', 'recipes/**'],
+    plugins: { vitest },
+    rules: { ...vitest.configs.recommended.rules, 'vitest/expect-expect': 'off' },
+  },
+  prettier,
+)
