@@ -50,7 +50,11 @@ export function isCcciError(error: unknown, code?: string): error is CcciError {
 
 /** Last `n` non-empty lines of a text, for evidence. */
 export function tail(text: string, n = 20): string {
-  return text.split('\n').filter((l) => l.trim() !== '').slice(-n).join('\n')
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(-n)
+    .join('\n')
 }
 
 /** The printable text of anything thrown. */

@@ -5,7 +5,10 @@ import type { Reporter, TestModule } from 'vitest/node'
  * a failed test (an import error, a failing beforeAll) count as one failure each.
  */
 export class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<unknown>,
+  ): void {
     let passed = 0
     let failed = 0
     let skipped = 0

@@ -1,0 +1,66 @@
+import { extract, pack } from 'tar-stream'
+
+/** One entry of a tar archive built in memory. */
+export type TarEntry =
+  | { type: 'file'; name: string; content: Buffer | string; mode?: number }
+  | { type: 'directory'; name: string; mode?: number }
+  | { type: 'symlink'; name: string; target: string }
+
+/** A tar stream holding `entries`, e.g. a Docker build context or files to copy into a container. */
+export function packEntries(entries: readonly TarEntry[]): NodeJS.ReadableStream {
+  const archive = pack()
+  for (const entry of entries) {
+    if (entry.type === 'file') {
+      archive.entry({ name: entry.name, mode: entry.mode ?? 0o644 }, entry.content)
+    } else if (entry.type === 'directory') {
+      archive.entry({ name: entry.name, type: 'directory', mode: entry.mode ?? 0o755 })
+    } else {
+      archive.entry({ name: entry.name, type: 'symlink', linkname: entry.target })
+    }
+  }
+  archive.finalize()
+  return archive as unknown as NodeJS.ReadableStream
+}
+
+export interface TarListing {
+  name: string
+  type: string
+  size: number
+}
+
+/**
+ * Reads a tar stream to its end and lists its entries; `keep` selects entries whose content is
+ * returned too (small files only, e.g. a manifest or a data marker).
+ */
+export async function readTar(
+  stream: NodeJS.ReadableStream,
+  keep: (name: string) => boolean = () => false,
+): Promise<{ entries: TarListing[]; contents: Map<string, Buffer> }> {
+  const entries: TarListing[] = []
+  const contents = new Map<string, Buffer>()
+  const extractor = extract()
+  const done = new Promise<void>((resolve, reject) => {
+    extractor.on('entry', (header, body, next) => {
+      entries.push({ name: header.name, type: header.type ?? 'file', size: header.size ?? 0 })
+      const chunks: Buffer[] = []
+      const wanted = keep(header.name)
+      body.on('data', (chunk: unknown) => {
+        if (wanted) {
+          chunks.push(chunk as Buffer)
+        }
+      })
+      body.on('end', () => {
+        if (wanted) {
+          contents.set(header.name, Buffer.concat(chunks))
+        }
+        next()
+      })
+      body.resume()
+    })
+    extractor.on('finish', resolve)
+    extractor.on('error', reject)
+  })
+  stream.pipe(extractor)
+  await done
+  return { entries, contents }
+}

@@ -1,0 +1,72 @@
+import Dockerode from 'dockerode'
+import { CcciError } from '../errors.ts'
+
+let client: Dockerode | undefined
+
+/** The one Docker Engine client of this process (DOCKER_HOST or the local socket). */
+export function docker(): Dockerode {
+  client ??= new Dockerode()
+  return client
+}
+
+interface DockerApiError {
+  statusCode?: number
+  json?: { message?: string } | null
+  reason?: string
+  message?: string
+}
+
+function apiError(error: unknown): DockerApiError {
+  return typeof error === 'object' && error !== null ? error : {}
+}
+
+/** The HTTP status of a failed Engine API call, if it was one. */
+export function statusOf(error: unknown): number | undefined {
+  return apiError(error).statusCode
+}
+
+/** The Engine's own words for a failed call. */
+export function engineMessage(error: unknown): string {
+  const e = apiError(error)
+  return e.json?.message ?? e.reason ?? e.message ?? String(error)
+}
+
+/** Wraps an Engine API failure in a typed error that says what cc-ci was doing. */
+export function dockerError(doing: string, error: unknown, hint?: string): CcciError {
+  const message = engineMessage(error)
+  const unreachable = /ECONNREFUSED|ENOENT|EACCES/.test(message)
+  return new CcciError(
+    unreachable ? 'CCCI_DOCKER_UNREACHABLE' : 'CCCI_DOCKER_API',
+    `Docker: ${doing} failed: ${message}`,
+    {
+      hint: unreachable
+        ? 'the Docker engine is not reachable; start it or run `./ccci host up`'
+        : hint,
+      cause: error,
+    },
+  )
+}
+
+/** Runs an Engine API call, turning its failure into a `dockerError`. */
+export async function call<T>(doing: string, fn: () => Promise<T>, hint?: string): Promise<T> {
+  try {
+    return await fn()
+  } catch (error) {
+    throw dockerError(doing, error, hint)
+  }
+}
+
+/** Like `call`, but a 404 (the object is already gone) yields `undefined`. */
+export async function callUnlessMissing<T>(
+  doing: string,
+  fn: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await fn()
+  } catch (error) {
+    if (statusOf(error) === 404) {
+      return undefined
+    }
+    throw dockerError(doing, error)
+  }
+}

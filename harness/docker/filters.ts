@@ -1,0 +1,19 @@
+/** Engine API list filters: `label=key=value` / `label=key` pairs and name prefixes. */
+export interface ListFilter {
+  labels?: Record<string, string | true>
+  name?: string
+}
+
+export function toFilters(filter: ListFilter = {}): string {
+  const result: Record<string, string[]> = {}
+  const labels = Object.entries(filter.labels ?? {}).map(([key, value]) =>
+    value === true ? key : `${key}=${value}`,
+  )
+  if (labels.length > 0) {
+    result.label = labels
+  }
+  if (filter.name !== undefined) {
+    result.name = [filter.name]
+  }
+  return JSON.stringify(result)
+}

@@ -1,0 +1,108 @@
+/**
+ * How an app is deployed. Two implementations hold to this one contract (and one conformance
+ * suite): `abra` drives the real abra CLI, `swarm` deploys straight onto Docker Swarm following
+ * abra's conventions.
+ */
+export interface AppRef {
+  recipe: string
+  /** The app's name and domain, e.g. `stat-1a2b3c.ccci.localhost`. */
+  domain: string
+  /** `domain` with dots as underscores: the Docker stack namespace. */
+  stack: string
+  server: string
+  /** The recipe checkout the driver deploys from. */
+  recipeDir: string
+  /** `<ABRA_DIR>/servers/<server>/<domain>.env`. */
+  envFile: string
+}
+
+export interface NewAppOptions {
+  /** Check the recipe out at this published version first; omitted with `chaos`. */
+  version?: string
+  chaos?: boolean
+  /** Values written into the app env after templating `.env.sample`. */
+  env?: Record<string, string>
+}
+
+export interface DeployOptions {
+  /** Deploy this published version (the driver checks it out). */
+  version?: string
+  /** Deploy the working tree as it is, stamping the chaos labels with its commit. */
+  chaos?: boolean
+  /** Convergence deadline; defaults to the recipe's `coop-cloud.<stack>.timeout` label, else 300 s. */
+  timeoutMs?: number
+  /** Stops waiting for convergence when the run is interrupted. */
+  signal?: AbortSignal
+}
+
+export interface ServiceState {
+  /** Service name within the stack, e.g. `app`. */
+  service: string
+  image: string
+  desired: number
+  running: number
+  /** A one-line summary of what its newest task is doing. */
+  status: string
+}
+
+/** What the deployment says about itself (abra's labels on the `app` service). */
+export interface DeployedState {
+  deployed: boolean
+  version: string | undefined
+  chaos: boolean
+  chaosVersion: string | undefined
+  images: Record<string, string>
+}
+
+export interface DeployResult extends DeployedState {
+  durationMs: number
+}
+
+export interface BackupArtifact {
+  id: string
+  /** Where the artifact lives (a file for the swarm driver). */
+  location: string
+  sizeBytes: number
+  /** Files in the artifact, relative to their volume: `<volume>/<path>`. */
+  files: string[]
+  volumes: string[]
+}
+
+export interface ExecResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+
+export interface LintRule {
+  ref: string
+  level: 'warn' | 'error'
+  description: string
+  satisfied: boolean
+  skipped: boolean
+}
+
+export interface LintResult {
+  ok: boolean
+  rules: LintRule[]
+}
+
+export interface AppDriver {
+  readonly name: 'swarm' | 'abra'
+  newApp(app: AppRef, options: NewAppOptions): Promise<void>
+  /** Generates every secret the recipe declares (abra's `length=` modifiers honoured); returns their names. */
+  generateSecrets(app: AppRef): Promise<string[]>
+  insertSecret(app: AppRef, name: string, version: string, value: string): Promise<void>
+  deploy(app: AppRef, options: DeployOptions): Promise<DeployResult>
+  undeploy(app: AppRef): Promise<void>
+  removeVolumes(app: AppRef): Promise<string[]>
+  removeSecrets(app: AppRef): Promise<string[]>
+  removeEnv(app: AppRef): Promise<void>
+  backup(app: AppRef): Promise<BackupArtifact>
+  restore(app: AppRef, artifactId: string): Promise<void>
+  ps(app: AppRef): Promise<ServiceState[]>
+  logs(app: AppRef, service: string, lines?: number): Promise<string>
+  run(app: AppRef, service: string, command: string[], timeoutMs?: number): Promise<ExecResult>
+  state(app: AppRef): Promise<DeployedState>
+  lint(app: AppRef): Promise<LintResult>
+}

@@ -1,0 +1,2 @@
+export * from './run-command.ts'
+export * from './spawn-daemon.ts'

@@ -1,0 +1,161 @@
+import { execa } from 'execa'
+import { CcciError, tail } from '../errors.ts'
+
+/** Options of one external command. Every command has a deadline. */
+export interface CommandOptions {
+  /** Kill the command after this many milliseconds. Required: nothing may hang a run. */
+  timeoutMs: number
+  cwd?: string
+  /** Extra environment; merged over the process environment unless `cleanEnv`. */
+  env?: Record<string, string | undefined>
+  /** Start from an empty environment (PATH and HOME are kept). */
+  cleanEnv?: boolean
+  input?: string
+  /** Called with each output line as it arrives (progress for long commands). */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void
+  /** What the reader should do when the command fails. */
+  hint?: string
+  /** Removes secret values from anything kept in errors. */
+  redact?: (text: string) => string
+  /** The command as it should appear in messages, when argv holds something long or private. */
+  display?: string
+  /** Keep stdout as bytes (`stdoutBuffer`), e.g. for file contents. */
+  binary?: boolean
+}
+
+export interface CommandResult {
+  command: string
+  exitCode: number
+  stdout: string
+  stderr: string
+  durationMs: number
+  timedOut: boolean
+  /** Raw stdout, with `binary`. */
+  stdoutBuffer?: Buffer
+}
+
+const KEEP_ENV = ['PATH', 'HOME', 'USER', 'LANG', 'TMPDIR', 'DOCKER_HOST', 'DOCKER_CONFIG']
+
+function quoteArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`
+}
+
+/** A command line as a reader could paste it into a shell. */
+export function formatCommand(file: string, args: readonly string[]): string {
+  return [file, ...args].map(quoteArg).join(' ')
+}
+
+function environment(options: CommandOptions): Record<string, string | undefined> {
+  if (options.cleanEnv !== true) {
+    return { ...options.env }
+  }
+  const kept = Object.fromEntries(KEEP_ENV.map((key) => [key, process.env[key]]))
+  return { ...kept, ...options.env }
+}
+
+/** Runs a command to completion and returns its result whatever its exit code. */
+export async function tryCommand(
+  file: string,
+  args: readonly string[],
+  options: CommandOptions,
+): Promise<CommandResult> {
+  const command = options.display ?? formatCommand(file, args)
+  const started = Date.now()
+  const subprocess = execa(file, args, {
+    cwd: options.cwd,
+    env: environment(options),
+    extendEnv: options.cleanEnv !== true,
+    input: options.input,
+    timeout: options.timeoutMs,
+    reject: false,
+    stripFinalNewline: false,
+    ...(options.binary === true ? { encoding: 'buffer' as const } : {}),
+    ...(options.onLine === undefined ? {} : { buffer: true }),
+  })
+  if (options.onLine !== undefined) {
+    const onLine = options.onLine
+    for (const [stream, name] of [
+      [subprocess.stdout, 'stdout'],
+      [subprocess.stderr, 'stderr'],
+    ] as const) {
+      let pending = ''
+      stream?.on('data', (chunk: Buffer) => {
+        pending += chunk.toString('utf8')
+        const lines = pending.split('\n')
+        pending = lines.pop() ?? ''
+        for (const line of lines) {
+          onLine(line, name)
+        }
+      })
+    }
+  }
+  const result = await subprocess
+  if (result.failed && result.exitCode === undefined && !result.timedOut) {
+    throw new CcciError(
+      'CCCI_COMMAND_NOT_FOUND',
+      `could not start \`${command}\`: ${result.shortMessage}`,
+      {
+        hint: `is \`${file}\` installed and on PATH? (\`./ccci host up\` installs what the local host needs)`,
+        cause: result,
+      },
+    )
+  }
+  const raw: unknown = result.stdout
+  const stdoutBuffer = raw instanceof Uint8Array ? Buffer.from(raw) : undefined
+  const stderrRaw: unknown = result.stderr
+  return {
+    command,
+    exitCode: result.exitCode ?? (result.timedOut ? 124 : 1),
+    stdout:
+      stdoutBuffer === undefined
+        ? typeof raw === 'string'
+          ? raw
+          : ''
+        : stdoutBuffer.toString('utf8'),
+    stderr:
+      stderrRaw instanceof Uint8Array
+        ? Buffer.from(stderrRaw).toString('utf8')
+        : typeof stderrRaw === 'string'
+          ? stderrRaw
+          : '',
+    stdoutBuffer,
+    durationMs: Date.now() - started,
+    timedOut: result.timedOut,
+  }
+}
+
+/** Runs a command and throws a `CommandError` with its evidence unless it exits 0. */
+export async function runCommand(
+  file: string,
+  args: readonly string[],
+  options: CommandOptions,
+): Promise<CommandResult> {
+  const result = await tryCommand(file, args, options)
+  if (result.timedOut || result.exitCode !== 0) {
+    throw commandError(result, options)
+  }
+  return result
+}
+
+/** The typed error for a failed or hung command, with its output tails as evidence. */
+export function commandError(
+  result: CommandResult,
+  options: Pick<CommandOptions, 'hint' | 'redact' | 'timeoutMs'>,
+): CcciError {
+  const redact = options.redact ?? ((text: string) => text)
+  const seconds = (result.durationMs / 1000).toFixed(1)
+  const message = result.timedOut
+    ? `\`${result.command}\` did not finish within ${Math.round(options.timeoutMs / 1000)}s and was killed`
+    : `\`${result.command}\` exited ${result.exitCode} after ${seconds}s`
+  return new CcciError(
+    result.timedOut ? 'CCCI_COMMAND_TIMEOUT' : 'CCCI_COMMAND_FAILED',
+    redact(message),
+    {
+      hint: options.hint,
+      evidence: [
+        { label: 'stderr (last 20 lines)', text: redact(tail(result.stderr)) },
+        { label: 'stdout (last 20 lines)', text: redact(tail(result.stdout)) },
+      ],
+    },
+  )
+}

@@ -1,0 +1,75 @@
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { tsImport } from 'tsx/esm/api'
+import { CcciError } from '../errors.ts'
+import { RecipeConfigSchema, zeroConfig, type RecipeConfig } from './recipe-config.ts'
+import { isRecipeName } from './recipe-name.ts'
+
+/** A recipe cc-ci knows: its name and its config folder (undefined for a zero-config recipe). */
+export interface RecipeEntry {
+  name: string
+  dir: string | undefined
+}
+
+/** Every `<dir>/<recipe>/` holding a recipe.ts or tier folders, first directory wins. */
+export function discoverRecipes(dirs: readonly string[]): RecipeEntry[] {
+  const found = new Map<string, RecipeEntry>()
+  for (const dir of dirs) {
+    if (!existsSync(dir)) {
+      continue
+    }
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name)
+      if (!found.has(name) && isRecipeName(name) && statSync(path).isDirectory()) {
+        found.set(name, { name, dir: path })
+      }
+    }
+  }
+  return [...found.values()]
+}
+
+/**
+ * Loads and validates `<dir>/recipe.ts`. Errors name the file, the key and what was expected.
+ * A recipe without the file (or without a folder) gets the defaults.
+ */
+export async function loadRecipeConfig(entry: RecipeEntry): Promise<RecipeConfig> {
+  const file = entry.dir === undefined ? undefined : join(entry.dir, 'recipe.ts')
+  if (file === undefined || !existsSync(file)) {
+    return zeroConfig()
+  }
+  let module: { default?: unknown }
+  try {
+    module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown }
+  } catch (error) {
+    throw new CcciError(
+      'CCCI_RECIPE_CONFIG_LOAD',
+      `${file} does not load: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        hint: 'fix the syntax or import error in that file; it must `export default defineRecipe({...})`',
+        cause: error,
+      },
+    )
+  }
+  if (module.default === undefined) {
+    throw new CcciError('CCCI_RECIPE_CONFIG_EXPORT', `${file} has no default export`, {
+      hint: 'end it with `export default defineRecipe({ ... })`',
+    })
+  }
+  const parsed = RecipeConfigSchema.safeParse(module.default)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = issue.path.length === 0 ? '(top level)' : issue.path.join('.')
+      const unknown = issue.code === 'unrecognized_keys' ? ` ${issue.keys.join(', ')}` : ''
+      return `  ${key}: ${issue.message}${unknown}`
+    })
+    throw new CcciError(
+      'CCCI_RECIPE_CONFIG_INVALID',
+      `${file} is not a valid recipe config:\n${lines.join('\n')}`,
+      {
+        hint: 'docs/writing-a-recipe.md lists every key and its type (docs/recipe.schema.json)',
+      },
+    )
+  }
+  return parsed.data
+}

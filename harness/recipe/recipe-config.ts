@@ -1,0 +1,124 @@
+import { z } from 'zod'
+import { TIERS, type Tier } from '../../tiers/tiers.ts'
+
+const TierSchema = z.enum(TIERS)
+
+/** What `extraEnv` gets to compute a recipe's extra app env. */
+export interface ExtraEnvContext {
+  /** The app's domain for this run, e.g. `keyc-1a2b3c.ccci.localhost`. */
+  domain: string
+  /** The wildcard suffix, e.g. `ccci.localhost`. */
+  suffix: string
+  recipe: string
+}
+
+export type ExtraEnv =
+  Record<string, string> | ((context: ExtraEnvContext) => Record<string, string>)
+
+const envKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an env var name (letters, digits, _)')
+
+/** The schema of `recipes/<recipe>/recipe.ts`. Every key is optional: zero config works. */
+export const RecipeConfigSchema = z
+  .strictObject({
+    source: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Git URL of the recipe; default https://git.coopcloud.tech/coop-cloud/<recipe>.git',
+      ),
+    deps: z
+      .array(z.enum(['keycloak']))
+      .default([])
+      .describe('Shared services the app needs for the run (keycloak: a realm per run)'),
+    extraEnv: z
+      .union([
+        z.record(envKey, z.string()),
+        z.custom<(context: ExtraEnvContext) => Record<string, string>>(
+          (v) => typeof v === 'function',
+          {
+            message: 'a record of env vars or a function (context) => record',
+          },
+        ),
+      ])
+      .optional()
+      .describe(
+        'Env vars written into the app env after .env.sample, e.g. subdomains as single-label siblings',
+      ),
+    backupCapable: z
+      .boolean()
+      .optional()
+      .describe('Override backup detection (default: some service carries backupbot.backup=true)'),
+    skipGeneric: z
+      .union([z.literal('all'), z.array(TierSchema)])
+      .default([])
+      .describe('Tiers whose generic suites do not run for this recipe ("all" for every tier)'),
+    expectedNA: z
+      .partialRecord(TierSchema, z.string().min(1, 'a reason'))
+      .default({})
+      .describe(
+        'Tiers that do not apply to this recipe, with the reason (reported as N/A, not as a gap)',
+      ),
+    warmCanonical: z
+      .boolean()
+      .default(false)
+      .describe('Keep a data-warm canonical deployment for --quick runs'),
+    timeouts: z
+      .partialRecord(z.enum([...TIERS, 'deploy']), z.number().int().positive().max(7200))
+      .default({})
+      .describe('Per-tier test timeouts and the deploy convergence deadline, in seconds'),
+    health: z
+      .strictObject({
+        path: z
+          .string()
+          .startsWith('/')
+          .default('/')
+          .describe('Path the install tier requests over HTTPS'),
+        status: z
+          .union([
+            z.number().int().min(100).max(599),
+            z.array(z.number().int().min(100).max(599)).min(1),
+          ])
+          .default(200)
+          .describe('Expected status code(s)'),
+      })
+      .default({ path: '/', status: 200 })
+      .describe('How the generic install suite decides the app answers'),
+  })
+  .describe('cc-ci configuration of one recipe (recipes/<recipe>/recipe.ts)')
+
+export type RecipeConfigInput = z.input<typeof RecipeConfigSchema>
+export type RecipeConfig = z.output<typeof RecipeConfigSchema>
+
+/** Declares a recipe's cc-ci configuration; `recipes/<recipe>/recipe.ts` default-exports it. */
+export function defineRecipe(config: RecipeConfigInput): RecipeConfigInput {
+  return config
+}
+
+/** The config of a recipe without a recipe.ts. */
+export function zeroConfig(): RecipeConfig {
+  return RecipeConfigSchema.parse({})
+}
+
+/** Generic suites are skipped for this tier. */
+export function skipsGeneric(config: RecipeConfig, tier: Tier): boolean {
+  return config.skipGeneric === 'all' || config.skipGeneric.includes(tier)
+}
+
+/** Expected statuses as a list. */
+export function expectedStatuses(config: RecipeConfig): number[] {
+  return Array.isArray(config.health.status) ? config.health.status : [config.health.status]
+}
+
+/** The app env extras for one run. */
+export function resolveExtraEnv(
+  config: RecipeConfig,
+  context: ExtraEnvContext,
+): Record<string, string> {
+  const extra = config.extraEnv
+  if (extra === undefined) {
+    return {}
+  }
+  const values = typeof extra === 'function' ? extra(context) : extra
+  return z.record(envKey, z.string()).parse(values)
+}

@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto'
+import { MAX_SWARM_NAME } from '../swarm/secrets.ts'
+
+/**
+ * The per-run domain `<recipe[:4]>-<6 hex of sha(recipe|pr|ref)>.<suffix>`: short, so swarm names
+ * `<stack>_<secret>_<version>` stay within 64 characters.
+ */
+export function runDomain(recipe: string, pr: string, ref: string, suffix: string): string {
+  const hash = createHash('sha256').update(`${recipe}|${pr}|${ref}`).digest('hex').slice(0, 6)
+  const label = recipe
+    .slice(0, 4)
+    .replace(/[^a-z0-9]/g, 'x')
+    .replace(/^-|-$/g, 'x')
+  return `${label}-${hash}.${suffix}`
+}
+
+/** abra's stack name: the domain with dots as underscores. */
+export function stackName(domain: string): string {
+  return domain.replaceAll('.', '_')
+}
+
+/** Room left for `_<secret>_<version>` after the stack name. */
+export function secretNameBudget(domain: string): number {
+  return MAX_SWARM_NAME - stackName(domain).length
+}

@@ -1,0 +1,139 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { redact, redactDeep } from '../redact.ts'
+import { firstLine, type TierResult } from './results.ts'
+import type { TierPlan } from './tier-plan.ts'
+
+export interface CleanupReport {
+  ok: boolean
+  steps: { step: string; ok: boolean; detail: string }[]
+  /** Docker objects or files of the run still present after teardown (must be empty). */
+  leftovers: string[]
+}
+
+/** `result.json`: everything a run found, for Drone, the bridge and a post-mortem. */
+export interface RunResult {
+  version: 1
+  runId: string
+  recipe: string
+  domain: string
+  driver: string
+  source: { src: string; ref: string | undefined; commit: string; pr: string }
+  headVersion: string | undefined
+  baseVersion: string | undefined
+  startedAt: string | undefined
+  finishedAt: string
+  reason: string
+  /** `app new` + first deploy: 1 when the run deployed once, as it must. */
+  deployCount: number
+  lifecycle: string
+  level: number
+  ok: boolean
+  tiers: TierResult[]
+  plan: TierPlan[]
+  cleanup: CleanupReport | undefined
+}
+
+export function resultFile(resultsDir: string): string {
+  return join(resultsDir, 'result.json')
+}
+
+export function readResult(resultsDir: string): RunResult | undefined {
+  const file = resultFile(resultsDir)
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RunResult) : undefined
+}
+
+const ICON: Record<string, string> = {
+  pass: '✅',
+  fail: '❌',
+  skip: '⏭️',
+  error: '💥',
+  'not-run': '➖',
+}
+
+/** The PR comment body: verdict, LIFECYCLE line, tier table, failures. Never overstates. */
+export function summaryMarkdown(result: RunResult): string {
+  const verdict = result.ok ? '✅ passed' : '❌ failed'
+  const lines = [
+    `### cc-ci: ${result.recipe} @ ${result.source.commit.slice(0, 8)}: ${verdict} (level ${result.level}/5)`,
+    '',
+    `\`${result.lifecycle}\``,
+    '',
+    '| tier | status | passed | failed | skipped | time |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+    ...result.tiers.map(
+      (t) =>
+        `| ${t.tier} | ${ICON[t.status] ?? ''} ${t.status}${t.reason === undefined || t.status === 'pass' ? '' : ` (${firstLine(t.reason, 80).replaceAll('|', '\\|')})`} | ${t.passed} | ${t.failed} | ${t.skipped} | ${(t.durationMs / 1000).toFixed(1)}s |`,
+    ),
+  ]
+  const failures = result.tiers.flatMap((t) =>
+    t.tests.filter((c) => c.state === 'failed').map((c) => ({ tier: t.tier, c })),
+  )
+  if (failures.length > 0) {
+    lines.push('', '<details><summary>Failures</summary>', '')
+    for (const { tier, c } of failures) {
+      lines.push(
+        `- **${tier}** \`${c.file}\` ${c.name}`,
+        '',
+        '  ```',
+        ...(c.message ?? '')
+          .split('\n')
+          .slice(0, 15)
+          .map((l) => `  ${l}`),
+        '  ```',
+      )
+    }
+    lines.push('', '</details>')
+  }
+  if (result.cleanup !== undefined && !result.cleanup.ok) {
+    lines.push(
+      '',
+      `⚠️ cleanup incomplete: ${
+        result.cleanup.leftovers.join(', ') ||
+        result.cleanup.steps
+          .filter((s) => !s.ok)
+          .map((s) => s.step)
+          .join(', ')
+      }`,
+    )
+  }
+  lines.push(
+    '',
+    `deploy count ${result.deployCount} · driver ${result.driver} · base ${result.baseVersion ?? 'head'} · run \`${result.runId}\``,
+  )
+  return redact(`${lines.join('\n')}\n`)
+}
+
+const xml = (text: string): string =>
+  text.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
+  )
+
+/** JUnit XML for Drone: one suite per tier. */
+export function junitXml(result: RunResult): string {
+  const suites = result.tiers.map((t) => {
+    const cases = t.tests.map((c) => {
+      const inner =
+        c.state === 'failed'
+          ? `<failure message="${xml(firstLine(c.message ?? ''))}">${xml(c.message ?? '')}</failure>`
+          : c.state === 'skipped'
+            ? `<skipped message="${xml(c.message ?? '')}"/>`
+            : ''
+      return `    <testcase classname="${xml(`${result.recipe}.${t.tier}`)}" name="${xml(c.name)}" file="${xml(c.file)}" time="${(c.durationMs / 1000).toFixed(3)}">${inner}</testcase>`
+    })
+    return `  <testsuite name="${xml(`${result.recipe} (${t.tier})`)}" tests="${t.tests.length}" failures="${t.failed}" skipped="${t.skipped}">\n${cases.join('\n')}\n  </testsuite>`
+  })
+  return redact(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="cc-ci ${xml(result.recipe)}">\n${suites.join('\n')}\n</testsuites>\n`,
+  )
+}
+
+/** Writes result.json, summary.md and junit.xml (all redacted) into the results folder. */
+export function writeResultFiles(resultsDir: string, result: RunResult): void {
+  mkdirSync(resultsDir, { recursive: true })
+  const safe = redactDeep(result)
+  writeFileSync(resultFile(resultsDir), `${JSON.stringify(safe, null, 2)}\n`)
+  writeFileSync(join(resultsDir, 'summary.md'), summaryMarkdown(safe))
+  writeFileSync(join(resultsDir, 'junit.xml'), junitXml(safe))
+}

@@ -1,0 +1,136 @@
+import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Settings } from '../config/settings.ts'
+import type { AppDriver, AppRef } from '../driver/app-driver.ts'
+import {
+  listConfigs,
+  listContainers,
+  listNetworks,
+  listSecrets,
+  listServices,
+  listVolumes,
+} from '../docker/index.ts'
+import { CcciError, describeError } from '../errors.ts'
+import { syncProxyRoutes } from '../host/proxy-service.ts'
+import { tlsPaths } from '../host/tls.ts'
+import type { Logger } from '../log.ts'
+import { redact } from '../redact.ts'
+import { RUN_LABEL } from './labels.ts'
+import { releaseLease } from './lease.ts'
+import { readResult, writeResultFiles, type CleanupReport } from './report-files.ts'
+import { stateFile } from './state.ts'
+
+/** What a run created, as far as setup got: teardown cleans up whatever is set. */
+export interface RunHandle {
+  runId?: string
+  runDir?: string
+  resultsDir?: string
+  app?: AppRef
+  driver?: AppDriver
+}
+
+/** Every Docker object still carrying the run's owner label. */
+export async function runLeftovers(runId: string): Promise<string[]> {
+  const filter = { labels: { [RUN_LABEL]: runId } }
+  const services = (await listServices(filter)).map((s) => `service ${s.name}`)
+  const others = (
+    await Promise.all([
+      listContainers(filter),
+      listNetworks(filter),
+      listConfigs(filter),
+      listSecrets(filter),
+      listVolumes(filter),
+    ])
+  )
+    .flat()
+    .map((o) => `${o.kind} ${o.name}`)
+  return [...services, ...others]
+}
+
+async function diagnostics(driver: AppDriver, app: AppRef): Promise<string> {
+  const parts: string[] = []
+  const services = await driver.ps(app)
+  parts.push('## services', ...services.map((s) => `${s.service}: ${s.status} (${s.image})`))
+  for (const service of services) {
+    parts.push(
+      '',
+      `## logs of ${service.service} (last 100 lines)`,
+      await driver.logs(app, service.service, 100).catch((e: unknown) => String(e)),
+    )
+  }
+  return redact(parts.join('\n'))
+}
+
+/**
+ * The run's one teardown. Each step runs in its own try: diagnostics on failure, undeploy,
+ * volumes, secrets, env file, proxy routes, a leftover check; then the results get the cleanup
+ * report and the run folder goes. Errors are collected and thrown together at the end.
+ */
+export async function teardownRun(
+  settings: Settings,
+  handle: RunHandle,
+  log: Logger,
+): Promise<CleanupReport> {
+  const report: CleanupReport = { ok: true, steps: [], leftovers: [] }
+  const step = async (name: string, fn: () => Promise<string | void>): Promise<void> => {
+    try {
+      const detail = await fn()
+      report.steps.push({ step: name, ok: true, detail: detail ?? '' })
+    } catch (error) {
+      report.ok = false
+      report.steps.push({ step: name, ok: false, detail: redact(describeError(error)) })
+      log.warn(`teardown: ${name} failed: ${describeError(error)}`)
+    }
+  }
+  const { app, driver, runId, runDir, resultsDir } = handle
+  const result = resultsDir === undefined ? undefined : readResult(resultsDir)
+  if (app !== undefined && driver !== undefined) {
+    if (resultsDir !== undefined && result?.ok !== true) {
+      await step('diagnostics', async () => {
+        writeFileSync(join(resultsDir, 'diagnostics.txt'), await diagnostics(driver, app))
+        return join(resultsDir, 'diagnostics.txt')
+      })
+    }
+    log.step(`tearing down ${app.domain}`)
+    await step('undeploy', () => driver.undeploy(app))
+    await step('volumes', async () => (await driver.removeVolumes(app)).join(', '))
+    await step('secrets', async () => (await driver.removeSecrets(app)).join(', '))
+    await step('env file', () => driver.removeEnv(app))
+    if (settings.proxy === 'local') {
+      await step('proxy routes', async () => {
+        await syncProxyRoutes(tlsPaths(settings.home))
+      })
+    }
+  }
+  if (runId !== undefined) {
+    await step('leftover check', async () => {
+      report.leftovers = await runLeftovers(runId)
+      if (app !== undefined && existsSync(app.envFile)) {
+        report.leftovers.push(`env file ${app.envFile}`)
+      }
+      if (report.leftovers.length > 0) {
+        throw new CcciError('CCCI_LEFTOVERS', `the run left ${report.leftovers.join(', ')}`, {
+          hint: 'run `./ccci janitor` to remove them',
+        })
+      }
+    })
+  }
+  if (runDir !== undefined) {
+    await step('run folder', () => {
+      if (resultsDir !== undefined && existsSync(stateFile(runDir))) {
+        copyFileSync(stateFile(runDir), join(resultsDir, 'state.json'))
+      }
+      rmSync(runDir, { recursive: true, force: true })
+      return Promise.resolve()
+    })
+  }
+  if (result !== undefined && resultsDir !== undefined) {
+    result.cleanup = report
+    result.ok = result.ok && report.ok
+    writeResultFiles(resultsDir, result)
+  }
+  if (runId !== undefined && report.ok) {
+    releaseLease(settings.home, runId)
+  }
+  return report
+}

@@ -1,0 +1,19 @@
+import { REQUIRES, type Tier } from '../../tiers/tiers.ts'
+import type { RunState } from './state.ts'
+
+/** Why a tier cannot run given what earlier tiers did, or undefined when it can. */
+export function blockedBy(tier: Tier, state: RunState): string | undefined {
+  for (const required of REQUIRES[tier]) {
+    if (state.failedTiers.includes(required)) {
+      return `prerequisite tier ${required} failed`
+    }
+    const op = state.ops[required]
+    if (op === undefined) {
+      return `prerequisite tier ${required} did not run`
+    }
+    if (op.status === 'skip') {
+      return `prerequisite tier ${required} was skipped${op.reason === undefined ? '' : ` (${op.reason})`}`
+    }
+  }
+  return undefined
+}

@@ -1,0 +1,200 @@
+import {
+  listTasks,
+  serviceLogs,
+  stackServices,
+  type ServiceInfo,
+  type TaskInfo,
+} from '../docker/index.ts'
+import { CcciError, tail, type Evidence } from '../errors.ts'
+
+/** Container spec fields whose change makes swarm replace a service's tasks. */
+const SPEC_KEYS = [
+  'Image',
+  'Args',
+  'Command',
+  'Env',
+  'Labels',
+  'Mounts',
+  'Secrets',
+  'Configs',
+  'Healthcheck',
+  'User',
+  'Dir',
+  'Hostname',
+]
+
+function specKey(spec: unknown): string {
+  const s = (spec ?? {}) as { ContainerSpec?: Record<string, unknown>; ForceUpdate?: number }
+  const container = s.ContainerSpec ?? {}
+  const image =
+    typeof container.Image === 'string'
+      ? container.Image.replace(/@sha256:[0-9a-f]+$/, '')
+      : undefined
+  return JSON.stringify([
+    ...SPEC_KEYS.map((key) => (key === 'Image' ? image : container[key])),
+    s.ForceUpdate ?? 0,
+  ])
+}
+
+const FAILED_STATES = new Set(['failed', 'rejected', 'orphaned'])
+
+export interface ServiceConvergence {
+  service: ServiceInfo
+  /** Tasks of the service's current spec, newest first. */
+  current: TaskInfo[]
+  running: number
+  desired: number
+  failures: TaskInfo[]
+  converged: boolean
+  /** Set when waiting longer cannot help (a paused or rolled-back update). */
+  stuck: string | undefined
+}
+
+/** Where one service stands: running tasks of its current spec against the desired count. */
+export async function serviceConvergence(service: ServiceInfo): Promise<ServiceConvergence> {
+  const tasks = await listTasks(service.id)
+  const key = specKey(service.taskTemplate)
+  const current = tasks.filter((task) => specKey(task.spec) === key)
+  const running = current.filter(
+    (t) => t.desiredState === 'running' && t.state === 'running',
+  ).length
+  const desired =
+    service.replicas ?? Math.max(1, current.filter((t) => t.desiredState === 'running').length)
+  const failures = current.filter(
+    (t) =>
+      FAILED_STATES.has(t.state) ||
+      (t.state === 'shutdown' && t.error !== undefined) ||
+      (t.state === 'complete' && t.desiredState !== 'shutdown' && service.replicas !== 0),
+  )
+  const updating = service.updateState === 'updating' || service.updateState === 'rollback_started'
+  const stuck =
+    service.updateState === 'paused' ||
+    service.updateState === 'rollback_paused' ||
+    service.updateState === 'rollback_completed'
+      ? `update ${service.updateState}: ${service.updateMessage ?? ''}`.trim()
+      : undefined
+  const surplus = tasks.some(
+    (t) => t.desiredState === 'running' && specKey(t.spec) !== key && t.state === 'running',
+  )
+  return {
+    service,
+    current,
+    running,
+    desired,
+    failures,
+    converged: !updating && stuck === undefined && running >= desired && !surplus,
+    stuck,
+  }
+}
+
+/** One line per service, e.g. `app 1/1` or `db 0/1 (starting)`. */
+export function describeConvergence(states: readonly ServiceConvergence[], stack: string): string {
+  return states
+    .map((s) => {
+      const short = s.service.name.slice(stack.length + 1) || s.service.name
+      const newest = s.current[0]
+      const detail = s.converged
+        ? ''
+        : ` (${newest === undefined ? 'no task yet' : newest.state}${newest?.error ? `: ${newest.error}` : ''})`
+      return `${short} ${s.running}/${s.desired}${detail}`
+    })
+    .join(', ')
+}
+
+export interface ConvergeOptions {
+  timeoutMs: number
+  /** Give up early on a service whose current spec has failed this many tasks with none running. */
+  failFastAfter?: number
+  onProgress?: (line: string) => void
+  pollMs?: number
+  signal?: AbortSignal
+}
+
+/**
+ * Waits until every service of a stack runs its desired number of tasks of its current spec
+ * (healthy, where a healthcheck exists). Fails with the failing tasks' errors and the services'
+ * recent logs when the deadline passes, an update is paused or rolled back, or a service keeps
+ * failing.
+ */
+export async function waitForConvergence(
+  stack: string,
+  options: ConvergeOptions,
+): Promise<ServiceConvergence[]> {
+  const deadline = Date.now() + options.timeoutMs
+  const failFastAfter = options.failFastAfter ?? 3
+  let lastLine = ''
+  for (;;) {
+    const services = await stackServices(stack)
+    const states = await Promise.all(services.map(serviceConvergence))
+    const line = describeConvergence(states, stack)
+    if (line !== lastLine) {
+      options.onProgress?.(line)
+      lastLine = line
+    }
+    if (services.length > 0 && states.every((s) => s.converged)) {
+      return states
+    }
+    if (options.signal?.aborted === true) {
+      throw new CcciError(
+        'CCCI_INTERRUPTED',
+        `stopped waiting for ${stack}: the run was interrupted`,
+      )
+    }
+    const hopeless = states.filter(
+      (s) => s.stuck !== undefined || (s.running === 0 && s.failures.length >= failFastAfter),
+    )
+    if (hopeless.length > 0 || Date.now() >= deadline) {
+      const failing = hopeless.length > 0 ? hopeless : states.filter((s) => !s.converged)
+      throw await notConverged(stack, failing, hopeless.length > 0 ? undefined : options.timeoutMs)
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1_000))
+  }
+}
+
+async function notConverged(
+  stack: string,
+  failing: ServiceConvergence[],
+  timeoutMs: number | undefined,
+): Promise<CcciError> {
+  const evidence: Evidence[] = []
+  const reasons: string[] = []
+  for (const state of failing) {
+    const short = state.service.name.slice(stack.length + 1) || state.service.name
+    const errors = [
+      ...new Set(
+        state.failures.map(
+          (t) => t.error ?? `${t.state}: ${t.message} (exit ${t.exitCode ?? '?'})`,
+        ),
+      ),
+    ]
+    const newest = state.current[0]
+    const reason =
+      state.stuck ??
+      errors[0] ??
+      (newest === undefined ? 'no task was scheduled' : `task ${newest.state}: ${newest.message}`)
+    reasons.push(`${short}: ${reason}`)
+    evidence.push({
+      label: `tasks of ${short} (newest first)`,
+      text: state.current
+        .slice(0, 5)
+        .map((t) => `${t.state.padEnd(9)} ${t.image}  ${t.error ?? t.message}`)
+        .join('\n'),
+    })
+    evidence.push({
+      label: `logs of ${short} (last 30 lines)`,
+      text: tail(await serviceLogs(state.service.id, 30).catch(() => ''), 30),
+    })
+  }
+  const when =
+    timeoutMs === undefined
+      ? 'it keeps failing'
+      : `not converged after ${Math.round(timeoutMs / 1000)}s`
+  return new CcciError(
+    'CCCI_NOT_CONVERGED',
+    `deploy of ${stack} failed, ${when}: ${reasons.join('; ')}`,
+    {
+      evidence,
+      hint: 'fix the failing service named above (image, command, healthcheck, secrets, config); its task errors and logs are shown',
+    },
+  )
+}

@@ -1,0 +1,397 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import type {
+  AppDriver,
+  AppRef,
+  BackupArtifact,
+  DeployedState,
+  DeployOptions,
+  DeployResult,
+  ExecResult,
+  LintResult,
+  NewAppOptions,
+  ServiceState,
+} from '../driver/app-driver.ts'
+import {
+  createSecret,
+  execInContainer,
+  inspectService,
+  listContainers,
+  listNetworks,
+  listSecrets,
+  listVolumes,
+  removeObject,
+  serviceLogs,
+  stackServices,
+  containerRunning,
+} from '../docker/index.ts'
+import { CcciError } from '../errors.ts'
+import { checkout, headCommit, isDirty } from '../git/index.ts'
+import type { Logger } from '../log.ts'
+import { runCommand } from '../process/index.ts'
+import { registerSecret } from '../redact.ts'
+import { composeFiles, deployEnv, readAppEnv } from './app-env.ts'
+import { describeConvergence, serviceConvergence, waitForConvergence } from './converge.ts'
+import { setEnvValue } from './env-file.ts'
+import { buildOverride } from './override.ts'
+import { renderStack, type RenderedStack } from './render.ts'
+import { generateSecretValue, planSecrets } from './secrets.ts'
+
+const NAMESPACE = 'com.docker.stack.namespace'
+export const STACK_LABEL = 'cc-ci.stack'
+const DEFAULT_TIMEOUT_S = 300
+
+export interface SwarmDriverOptions {
+  /** Labels put on everything the driver creates (the run's owner labels). */
+  ownerLabels: Record<string, string>
+  log: Logger
+  /** Called with each secret value the driver creates, so the run can redact it. */
+  onSecretValue?: (value: string) => void
+}
+
+/** Deploys recipes straight onto Docker Swarm following abra's conventions (docs/drivers.md). */
+export class SwarmDriver implements AppDriver {
+  readonly name = 'swarm' as const
+  readonly #options: SwarmDriverOptions
+
+  constructor(options: SwarmDriverOptions) {
+    this.#options = options
+  }
+
+  #labels(app: AppRef): Record<string, string> {
+    return { ...this.#options.ownerLabels, [STACK_LABEL]: app.stack }
+  }
+
+  async newApp(app: AppRef, options: NewAppOptions): Promise<void> {
+    if (existsSync(app.envFile)) {
+      throw new CcciError('CCCI_APP_EXISTS', `app ${app.domain} already exists (${app.envFile})`, {
+        hint: 'another run may hold this domain; wait for it, or run `./ccci janitor` to reap leftovers',
+      })
+    }
+    if (options.chaos !== true && options.version !== undefined) {
+      await checkout(app.recipeDir, options.version)
+    }
+    const samplePath = join(app.recipeDir, '.env.sample')
+    if (!existsSync(samplePath)) {
+      throw new CcciError('CCCI_RECIPE_NO_ENV_SAMPLE', `recipe ${app.recipe} has no .env.sample`, {
+        hint: 'every recipe needs a .env.sample at its root (abra lint R008); abra copies it to create an app',
+      })
+    }
+    let text = readFileSync(samplePath, 'utf8').replaceAll(`${app.recipe}.example.com`, app.domain)
+    text = setEnvValue(text, 'DOMAIN', app.domain, { file: samplePath })
+    const type =
+      options.version === undefined || options.chaos === true
+        ? app.recipe
+        : `${app.recipe}:${options.version}`
+    text = setEnvValue(text, 'TYPE', type, { file: samplePath })
+    for (const [key, value] of Object.entries(options.env ?? {})) {
+      text = setEnvValue(text, key, value, { file: samplePath })
+    }
+    mkdirSync(dirname(app.envFile), { recursive: true })
+    writeFileSync(app.envFile, text, { mode: 0o600 })
+    readAppEnv(app)
+  }
+
+  async #render(app: AppRef): Promise<{
+    rendered: RenderedStack
+    vars: Record<string, string>
+    appEnv: Record<string, string>
+    files: string[]
+  }> {
+    const env = readAppEnv(app)
+    const files = composeFiles(app, env)
+    const vars = deployEnv(app, env)
+    const rendered = await renderStack(app.recipeDir, files, vars)
+    return { rendered, vars, appEnv: env.values, files }
+  }
+
+  async generateSecrets(app: AppRef): Promise<string[]> {
+    const env = readAppEnv(app)
+    const { rendered } = await this.#render(app)
+    const existing = new Set((await listSecrets()).map((s) => s.name))
+    const created: string[] = []
+    for (const plan of planSecrets(rendered, env)) {
+      if (existing.has(plan.name)) {
+        this.#options.log.warn(`secret ${plan.name} already exists; kept as it is`)
+        continue
+      }
+      const value = generateSecretValue(plan)
+      registerSecret(value)
+      this.#options.onSecretValue?.(value)
+      await createSecret(plan.name, value, this.#labels(app))
+      created.push(plan.name)
+    }
+    return created
+  }
+
+  async insertSecret(app: AppRef, name: string, version: string, value: string): Promise<void> {
+    registerSecret(value)
+    this.#options.onSecretValue?.(value)
+    await createSecret(`${app.stack}_${name}_${version}`, value, this.#labels(app))
+  }
+
+  async deploy(app: AppRef, options: DeployOptions): Promise<DeployResult> {
+    const started = Date.now()
+    const log = this.#options.log
+    const pinned = readAppEnv(app).values.TYPE?.split(':')[1]
+    const chaos = options.chaos === true || (options.version === undefined && pinned === undefined)
+    const version = chaos ? undefined : (options.version ?? pinned)
+    if (version !== undefined) {
+      await checkout(app.recipeDir, version)
+    }
+    const { rendered, vars, appEnv, files } = await this.#render(app)
+    await this.#checkSecrets(app, rendered)
+    const chaosVersion = chaos ? await chaosStamp(app.recipeDir) : undefined
+    const appLabels = rendered.services.app?.deploy?.labels ?? {}
+    const recipeVersion = appLabels[`coop-cloud.${app.stack}.version`]
+    const override = buildOverride({
+      app,
+      rendered,
+      ownerLabels: this.#labels(app),
+      abra: { version: version ?? recipeVersion ?? chaosVersion ?? 'unknown', chaos, chaosVersion },
+      appEnv,
+    })
+    const scratch = mkdtempSync(join(tmpdir(), 'ccci-deploy-'))
+    try {
+      const overrideFile = join(scratch, 'compose.ccci.yml')
+      writeFileSync(overrideFile, override)
+      log.step(
+        `deploying ${app.domain} (${chaos ? `chaos ${chaosVersion}` : version}) with ${files.join(', ')}`,
+      )
+      await runCommand(
+        'docker',
+        [
+          'stack',
+          'deploy',
+          '--resolve-image',
+          'never',
+          ...[...files, overrideFile].flatMap((f) => ['-c', f]),
+          app.stack,
+        ],
+        {
+          cwd: app.recipeDir,
+          env: vars,
+          cleanEnv: true,
+          timeoutMs: 300_000,
+          hint: 'docker refused the stack; the error above names the offending service or object',
+        },
+      )
+    } finally {
+      rmSync(scratch, { recursive: true, force: true })
+    }
+    const timeoutLabel = Number(appLabels[`coop-cloud.${app.stack}.timeout`])
+    const timeoutMs =
+      options.timeoutMs ??
+      (Number.isFinite(timeoutLabel) && timeoutLabel > 0 ? timeoutLabel : DEFAULT_TIMEOUT_S) * 1000
+    await waitForConvergence(app.stack, {
+      timeoutMs,
+      signal: options.signal,
+      onProgress: (line) => log.info(`  ${line}`),
+    })
+    if (version !== undefined) {
+      writeFileSync(
+        app.envFile,
+        setEnvValue(readFileSync(app.envFile, 'utf8'), 'TYPE', `${app.recipe}:${version}`),
+      )
+    }
+    return { ...(await this.state(app)), durationMs: Date.now() - started }
+  }
+
+  async #checkSecrets(app: AppRef, rendered: RenderedStack): Promise<void> {
+    const existing = new Set((await listSecrets()).map((s) => s.name))
+    const missing = Object.entries(rendered.secrets)
+      .filter(([, entry]) => entry?.external !== undefined && entry.external !== false)
+      .map(([key, entry]) => entry?.name ?? key)
+      .filter((name) => !existing.has(name))
+    if (missing.length > 0) {
+      throw new CcciError(
+        'CCCI_SECRETS_MISSING',
+        `secrets missing for ${app.domain}: ${missing.join(', ')}`,
+        {
+          hint: 'generate them first (abra: `abra app secret generate --all`); did a SECRET_*_VERSION change?',
+        },
+      )
+    }
+  }
+
+  async undeploy(app: AppRef): Promise<void> {
+    if ((await stackServices(app.stack)).length > 0) {
+      await runCommand('docker', ['stack', 'rm', app.stack], { timeoutMs: 120_000 })
+    }
+    await waitUntil(
+      async () => {
+        const services = await stackServices(app.stack)
+        const containers = await listContainers({ labels: { [NAMESPACE]: app.stack } })
+        const networks = await listNetworks({ labels: { [NAMESPACE]: app.stack } })
+        return services.length + containers.length + networks.length === 0
+          ? undefined
+          : [...services, ...containers, ...networks].map((o) => o.name).join(', ')
+      },
+      120_000,
+      (left) =>
+        new CcciError(
+          'CCCI_UNDEPLOY_TIMEOUT',
+          `${app.stack} still has ${left} 120s after undeploy`,
+          {
+            hint: 'check `docker ps -a` for containers that do not stop; `./ccci janitor` retries the cleanup',
+          },
+        ),
+    )
+  }
+
+  async removeVolumes(app: AppRef): Promise<string[]> {
+    const volumes = await listVolumes({ labels: { [NAMESPACE]: app.stack } })
+    for (const volume of volumes) {
+      await waitUntil(
+        async () => {
+          try {
+            await removeObject(volume)
+            return undefined
+          } catch (error) {
+            return String(error)
+          }
+        },
+        30_000,
+        (why) =>
+          new CcciError('CCCI_VOLUME_BUSY', `volume ${volume.name} could not be removed: ${why}`, {
+            hint:
+              'a container still uses it; `docker ps -a --filter volume=' +
+              volume.name +
+              '` shows which',
+          }),
+      )
+    }
+    return volumes.map((v) => v.name)
+  }
+
+  async removeSecrets(app: AppRef): Promise<string[]> {
+    const secrets = (await listSecrets()).filter(
+      (s) => s.labels[STACK_LABEL] === app.stack || s.name.startsWith(`${app.stack}_`),
+    )
+    for (const secret of secrets) {
+      await removeObject(secret)
+    }
+    return secrets.map((s) => s.name)
+  }
+
+  removeEnv(app: AppRef): Promise<void> {
+    rmSync(app.envFile, { force: true })
+    return Promise.resolve()
+  }
+
+  backup(app: AppRef): Promise<BackupArtifact> {
+    return Promise.reject(
+      new CcciError(
+        'CCCI_NOT_SUPPORTED',
+        `backup of ${app.domain}: not supported yet by the swarm driver`,
+      ),
+    )
+  }
+
+  restore(app: AppRef): Promise<void> {
+    return Promise.reject(
+      new CcciError(
+        'CCCI_NOT_SUPPORTED',
+        `restore of ${app.domain}: not supported yet by the swarm driver`,
+      ),
+    )
+  }
+
+  async ps(app: AppRef): Promise<ServiceState[]> {
+    const services = await stackServices(app.stack)
+    const states = await Promise.all(services.map(serviceConvergence))
+    return states
+      .map((s) => ({
+        service: s.service.name.slice(app.stack.length + 1),
+        image: s.service.image,
+        desired: s.desired,
+        running: s.running,
+        status: describeConvergence([s], app.stack),
+      }))
+      .sort((a, b) => a.service.localeCompare(b.service))
+  }
+
+  logs(app: AppRef, service: string, lines = 50): Promise<string> {
+    return serviceLogs(`${app.stack}_${service}`, lines)
+  }
+
+  async run(
+    app: AppRef,
+    service: string,
+    command: string[],
+    timeoutMs = 60_000,
+  ): Promise<ExecResult> {
+    const container = await runningContainer(app, service)
+    return execInContainer(container, command, { timeoutMs })
+  }
+
+  async state(app: AppRef): Promise<DeployedState> {
+    const services = await stackServices(app.stack)
+    const appService = await inspectService(`${app.stack}_app`)
+    const labels = appService?.labels ?? {}
+    const ns = `coop-cloud.${app.stack}`
+    return {
+      deployed: services.length > 0,
+      version: labels[`${ns}.version`],
+      chaos: labels[`${ns}.chaos`] === 'true',
+      chaosVersion: labels[`${ns}.chaos-version`],
+      images: Object.fromEntries(
+        services.map((s) => [s.name.slice(app.stack.length + 1), s.image]),
+      ),
+    }
+  }
+
+  lint(app: AppRef): Promise<LintResult> {
+    return Promise.reject(
+      new CcciError(
+        'CCCI_NOT_SUPPORTED',
+        `lint of ${app.recipe}: not supported yet by the swarm driver`,
+      ),
+    )
+  }
+}
+
+/** abra's chaos stamp: the short commit of the working tree, `+U` when it has uncommitted changes. */
+export async function chaosStamp(dir: string): Promise<string> {
+  const sha = (await headCommit(dir)).slice(0, 8)
+  return (await isDirty(dir)) ? `${sha}+U` : sha
+}
+
+/** A running container of one service of the app. */
+export async function runningContainer(app: AppRef, service: string): Promise<string> {
+  const containers = await listContainers({
+    labels: { 'com.docker.swarm.service.name': `${app.stack}_${service}` },
+  })
+  for (const container of containers) {
+    if (await containerRunning(container.id).catch(() => false)) {
+      return container.id
+    }
+  }
+  throw new CcciError(
+    'CCCI_NO_CONTAINER',
+    `service ${service} of ${app.domain} has no running container`,
+    {
+      hint: `is "${service}" a service of the recipe, and is it up? (\`docker service ps ${app.stack}_${service}\`)`,
+    },
+  )
+}
+
+/** Polls `check` (undefined = done) until `timeoutMs`, then throws `fail(last answer)`. */
+async function waitUntil(
+  check: () => Promise<string | undefined>,
+  timeoutMs: number,
+  fail: (last: string) => Error,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const pending = await check()
+    if (pending === undefined) {
+      return
+    }
+    if (Date.now() >= deadline) {
+      throw fail(pending)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+  }
+}

@@ -1,0 +1,87 @@
+import { loadSettings } from '../config/settings.ts'
+import type { AppDriver, AppRef } from '../driver/app-driver.ts'
+import { httpFailure, httpRequest, type HttpOptions, type HttpResponse } from '../http/index.ts'
+import { createLogger, type Logger } from '../log.ts'
+import { appRef, createDriver } from '../run/driver-factory.ts'
+import { ownerLabels } from '../run/labels.ts'
+import { redactFile } from '../run/setup-run.ts'
+import { readState, updateState } from '../run/state.ts'
+import { loadSecretsFile } from '../redact.ts'
+import type { RunContext } from '../vitest/context.ts'
+
+/**
+ * What a tier test (generic, recipe or repo-local) works with: the deployed app, its driver,
+ * HTTPS through the proxy, and the run's shared data.
+ */
+export interface AppHandle {
+  run: RunContext
+  app: AppRef
+  driver: AppDriver
+  log: Logger
+  /** GET (or other method) on the app, path relative to its URL, trusting the host's CA. */
+  http: (path: string, options?: HttpOptions) => Promise<HttpResponse>
+  /** Polls `path` until `accept(response)` or the deadline; returns the last response or throws the last error. */
+  waitForHttp: (
+    path: string,
+    accept: (response: HttpResponse) => boolean,
+    timeoutMs?: number,
+  ) => Promise<HttpResponse>
+  /** Runs a command in a running container of a service. */
+  exec: (
+    service: string,
+    command: string[],
+  ) => Promise<{ exitCode: number; stdout: string; stderr: string }>
+  /** A value an earlier tier or hook stored. */
+  get: <T = unknown>(key: string) => T | undefined
+  set: (key: string, value: unknown) => void
+}
+
+export function appHandle(run: RunContext): AppHandle {
+  const settings = loadSettings()
+  loadSecretsFile(redactFile(run.runDir))
+  const log = createLogger(run.recipe)
+  const app = appRef(settings, run.recipe, run.domain, run.recipeDir)
+  const driver = createDriver(run.driver, { ownerLabels: ownerLabels(run.runId, run.recipe), log })
+  const http = (path: string, options: HttpOptions = {}) =>
+    httpRequest(new URL(path.replace(/^\//, ''), run.url).toString(), {
+      ca: run.ca,
+      loopbackSuffix: run.loopbackSuffix,
+      ...options,
+    })
+  return {
+    run,
+    app,
+    driver,
+    log,
+    http,
+    async waitForHttp(path, accept, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs
+      let last: HttpResponse | undefined
+      let lastError = 'no answer'
+      while (Date.now() < deadline) {
+        try {
+          last = await http(path, { timeoutMs: 10_000 })
+          if (accept(last)) {
+            return last
+          }
+        } catch (error) {
+          lastError = httpFailure(error)
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1_000))
+      }
+      if (last !== undefined) {
+        return last
+      }
+      throw new Error(
+        `${run.url}${path.replace(/^\//, '')} did not answer within ${Math.round(timeoutMs / 1000)}s: ${lastError}`,
+      )
+    },
+    exec: (service, command) => driver.run(app, service, command),
+    get: <T>(key: string) => readState(run.runDir).data[key] as T | undefined,
+    set: (key, value) => {
+      updateState(run.runDir, (state) => {
+        state.data[key] = value
+      })
+    },
+  }
+}

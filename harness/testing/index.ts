@@ -1,0 +1,17 @@
+/**
+ * The harness surface tier tests import: `@cc-ci/harness` in repo-local tests, a relative path
+ * in this repo.
+ */
+import { inject } from 'vitest'
+import { appHandle, type AppHandle } from './app-handle.ts'
+
+export type { AppHandle } from './app-handle.ts'
+export type { RunContext } from '../vitest/context.ts'
+
+let cached: AppHandle | undefined
+
+/** The deployed app of this run. */
+export function useApp(): AppHandle {
+  cached ??= appHandle(inject('ccci.run'))
+  return cached
+}

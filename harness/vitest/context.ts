@@ -1,0 +1,69 @@
+import { inject } from 'vitest'
+import type { Tier } from '../../tiers/tiers.ts'
+import type { PreparedSource } from '../run/source.ts'
+import type { TierPlan } from '../run/tier-plan.ts'
+
+/** What the root global setup provides to every tier once the app is deployed. */
+export interface RunContext {
+  runId: string
+  runDir: string
+  resultsDir: string
+  recipe: string
+  domain: string
+  stack: string
+  /** `https://<domain>[:port]/`. */
+  url: string
+  driver: 'swarm' | 'abra'
+  server: string
+  recipeDir: string
+  envFile: string
+  /** The commit under test (the PR head). */
+  headCommit: string
+  /** The published version the head commit is tagged with, if any. */
+  headVersion: string | undefined
+  /** What was deployed first: a published version, or undefined for the head (chaos). */
+  baseVersion: string | undefined
+  /** The version label the first deploy was asked to carry (undefined: a chaos deploy of the head). */
+  expectedVersionLabel: string | undefined
+  /** For a chaos deploy, the short commit its chaos-version label must carry. */
+  expectedChaosVersion: string | undefined
+  health: { path: string; statuses: number[] }
+  /** Hosts under this suffix resolve to 127.0.0.1 (the local proxy). */
+  loopbackSuffix: string | undefined
+  /** PEM of the CA that signs app certificates, when not the system's. */
+  ca: string | undefined
+  /** Why tiers cannot run at all (setup failed before deploying), if so. */
+  setupError: string | undefined
+  backupCapable: boolean
+  expectedNA: Partial<Record<Tier, string>>
+}
+
+/** What each recipe container gives its tier projects. */
+export interface TierProvided {
+  recipe: string
+  tier: Tier
+  plan: TierPlan
+  source: PreparedSource | undefined
+  sourceError: string | undefined
+  configError: string | undefined
+  configDir: string | undefined
+  /** Tiers dropped because no file would run (reported as skipped: no tests). */
+  emptyTiers: Tier[]
+  repoLocalApproved: boolean
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    'ccci.run': RunContext
+    'ccci.tier': TierProvided
+  }
+}
+
+/** The run context inside a tier test. */
+export function runContext(): RunContext {
+  return inject('ccci.run')
+}
+
+export function tierContext(): TierProvided {
+  return inject('ccci.tier')
+}

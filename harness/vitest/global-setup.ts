@@ -1,0 +1,129 @@
+import type { TestProject, Vitest } from 'vitest/node'
+import { loadSettings } from '../config/settings.ts'
+import { CcciError, describeError } from '../errors.ts'
+import { createLogger } from '../log.ts'
+import { loadRecipeConfig } from '../recipe/load-recipe.ts'
+import { registry } from '../run/run-registry.ts'
+import { setupRun } from '../run/setup-run.ts'
+import { skipGenericWarning } from '../run/skip-generic.ts'
+import { teardownRun, type RunHandle } from '../run/teardown-run.ts'
+import { readTrigger } from '../run/trigger.ts'
+import type { TierProvided } from './context.ts'
+
+/**
+ * The root global setup: once per run, in Vitest's main process. Named exports, so the teardown
+ * runs even when setup throws (reference/vitest.md §3).
+ */
+const log = createLogger()
+const handle: RunHandle = {}
+
+function selectedTiers(vitest: Vitest): TierProvided[] {
+  return vitest.projects
+    .map((p) => (p.getProvidedContext() as { 'ccci.tier'?: TierProvided })['ccci.tier'])
+    .filter((p): p is TierProvided => p !== undefined)
+}
+
+/** SIGINT/SIGTERM cancel the run and close Vitest, which runs the teardown; a second signal forces. */
+function ownSignals(vitest: Vitest): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal)
+    process.once(signal, () => {
+      const code = signal === 'SIGINT' ? 130 : 143
+      const run = registry()
+      run.interrupted = signal
+      run.abort.abort()
+      log.warn(
+        `${signal}: cancelling the run and cleaning up (send ${signal} again to quit at once, then run ./ccci janitor)`,
+      )
+      process.once(signal, () => process.exit(code))
+      void (async () => {
+        try {
+          await vitest.cancelCurrentRun('keyboard-input')
+          await vitest.close()
+        } catch (error) {
+          log.warn(`while stopping: ${describeError(error)}`)
+        } finally {
+          process.exit(code)
+        }
+      })()
+    })
+  }
+}
+
+export async function setup(project: TestProject): Promise<void> {
+  const tiers = selectedTiers(project.vitest)
+  const recipes = [...new Set(tiers.map((t) => t.recipe))]
+  if (recipes.length !== 1) {
+    throw new CcciError(
+      'CCCI_SELECT_ONE_RECIPE',
+      recipes.length === 0
+        ? 'no recipe selected: a run tests exactly one recipe'
+        : `${recipes.length} recipes selected (${recipes.join(', ')}): a run tests exactly one recipe against one deployment`,
+      {
+        hint: 'run `vitest run --project <recipe>` or `./ccci run <recipe>`; nothing was deployed',
+      },
+    )
+  }
+  const first = tiers[0] as TierProvided
+  if (first.configError !== undefined) {
+    throw new CcciError('CCCI_RECIPE_CONFIG', first.configError, { hint: 'nothing was deployed' })
+  }
+  if (first.sourceError !== undefined) {
+    throw new CcciError(
+      'CCCI_RECIPE_SOURCE',
+      `cannot fetch recipe ${first.recipe}: ${first.sourceError}`,
+      {
+        hint: 'check SRC and REF (or `--src`/`--ref`); nothing was deployed',
+      },
+    )
+  }
+  if (first.source === undefined) {
+    throw new CcciError('CCCI_RECIPE_SOURCE', `the source of ${first.recipe} was not fetched`, {
+      hint: 'start the run with `vitest run --project <recipe>` (not `vitest list`)',
+    })
+  }
+  const warning = skipGenericWarning()
+  if (warning !== undefined) {
+    log.warn(warning)
+  }
+  const settings = loadSettings()
+  const config = await loadRecipeConfig({ name: first.recipe, dir: first.configDir })
+  ownSignals(project.vitest)
+  const run = registry()
+  run.startedAt = new Date().toISOString()
+  const pending = setupRun(
+    {
+      settings,
+      recipe: first.recipe,
+      config,
+      configDir: first.configDir,
+      source: first.source,
+      trigger: readTrigger(),
+      tiers: tiers.map((t) => t.tier),
+      repoLocalApproved: first.repoLocalApproved,
+      log,
+      signal: run.abort.signal,
+    },
+    handle,
+  )
+  run.setup = pending.catch(() => undefined)
+  const context = await pending
+  run.context = context
+  project.provide('ccci.run', context)
+}
+
+export async function teardown(): Promise<void> {
+  const run = registry()
+  await run.setup
+  const report = await teardownRun(loadSettings(), handle, log)
+  if (!report.ok) {
+    const failed = report.steps.filter((s) => !s.ok).map((s) => `${s.step}: ${s.detail}`)
+    throw new CcciError(
+      'CCCI_TEARDOWN',
+      `teardown did not finish cleanly:\n${[...failed, ...report.leftovers].join('\n')}`,
+      {
+        hint: 'run `./ccci janitor` to remove what is left',
+      },
+    )
+  }
+}

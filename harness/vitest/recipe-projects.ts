@@ -1,0 +1,132 @@
+import { join } from 'node:path'
+import {
+  defineConfig,
+  type TestProjectInlineConfiguration,
+  type ViteUserConfig,
+} from 'vitest/config'
+import { DEFAULT_TIMEOUTS, groupOrder, TIERS } from '../../tiers/tiers.ts'
+import { loadSettings } from '../config/settings.ts'
+import { describeError } from '../errors.ts'
+import { readAllowlist } from '../recipe/allowlist.ts'
+import { discoverRecipes, loadRecipeConfig, type RecipeEntry } from '../recipe/load-recipe.ts'
+import { zeroConfig, type RecipeConfig } from '../recipe/recipe-config.ts'
+import { skipGenericReason } from '../run/skip-generic.ts'
+import { prepareSource, type PreparedSource } from '../run/source.ts'
+import { planTier, type TierPlan } from '../run/tier-plan.ts'
+import { readTrigger } from '../run/trigger.ts'
+import { projectFilters, selectedRecipes } from './project-filter.ts'
+
+/** Recipes cc-ci can run: configured folders, plus `CCCI_RECIPE` as a zero-config recipe. */
+export function knownRecipes(): RecipeEntry[] {
+  const settings = loadSettings()
+  const entries = discoverRecipes(settings.recipeDirs)
+  const extra = process.env.CCCI_RECIPE
+  if (extra !== undefined && extra !== '' && !entries.some((e) => e.name === extra)) {
+    entries.push({ name: extra, dir: undefined })
+  }
+  return entries
+}
+
+export interface RecipePlan {
+  recipe: string
+  config: RecipeConfig
+  configError: string | undefined
+  source: PreparedSource | undefined
+  sourceError: string | undefined
+  repoLocalApproved: boolean
+  tiers: TierPlan[]
+}
+
+/**
+ * The tier plans of one recipe. The source is fetched (and its repo-local tests snapshotted) only
+ * when `fetch` is set: for the recipe a command line selects.
+ */
+export async function planRecipe(entry: RecipeEntry, fetch: boolean): Promise<RecipePlan> {
+  const settings = loadSettings()
+  let config = zeroConfig()
+  let configError: string | undefined
+  try {
+    config = await loadRecipeConfig(entry)
+  } catch (error) {
+    configError = describeError(error)
+  }
+  let source: PreparedSource | undefined
+  let sourceError: string | undefined
+  if (fetch && configError === undefined) {
+    try {
+      source = await prepareSource(settings.home, entry.name, config, readTrigger())
+    } catch (error) {
+      sourceError = describeError(error)
+    }
+  }
+  const approved = readAllowlist(
+    join(settings.root, 'recipes', 'repo-local-approved.txt'),
+  ).approved.has(entry.name)
+  const tiers = TIERS.map((tier) =>
+    planTier({
+      tier,
+      genericDir: join(settings.root, 'generic', tier),
+      recipeDir: entry.dir === undefined ? undefined : join(entry.dir, tier),
+      repoLocalDir:
+        source?.repoLocalDir === undefined ? undefined : join(source.repoLocalDir, tier),
+      repoLocalApproved: approved,
+      skipGenericReason: skipGenericReason(config, tier),
+    }),
+  )
+  return {
+    recipe: entry.name,
+    config,
+    configError,
+    source,
+    sourceError,
+    repoLocalApproved: approved,
+    tiers,
+  }
+}
+
+/**
+ * The container config of one recipe: one child project per tier that has files, named
+ * `<recipe> (<tier>)`, ordered by `groupOrder`, so `vitest run --project <recipe>` runs them all.
+ */
+export async function recipeContainer(recipe: string): Promise<ViteUserConfig> {
+  const settings = loadSettings()
+  const entries = knownRecipes()
+  const entry = entries.find((e) => e.name === recipe) ?? { name: recipe, dir: undefined }
+  const selected = selectedRecipes(
+    projectFilters(process.argv),
+    entries.map((e) => e.name),
+    TIERS,
+  )
+  const fetch = selected.length === 1 && selected[0] === recipe && !process.argv.includes('list')
+  const plan = await planRecipe(entry, fetch)
+  const projects: TestProjectInlineConfiguration[] = plan.tiers
+    .filter((tier) => tier.files.length > 0)
+    .map((tier) => {
+      const timeoutMs = (plan.config.timeouts[tier.tier] ?? DEFAULT_TIMEOUTS[tier.tier]) * 1000
+      return {
+        test: {
+          name: tier.tier,
+          root: settings.root,
+          include: tier.files.map((f) => f.path),
+          setupFiles: [join(settings.root, 'harness', 'vitest', 'tier-setup.ts')],
+          sequence: { groupOrder: groupOrder(tier.tier) },
+          testTimeout: timeoutMs,
+          hookTimeout: timeoutMs,
+          provide: {
+            'ccci.tier': {
+              recipe,
+              tier: tier.tier,
+              plan: tier,
+              source: plan.source,
+              sourceError: plan.sourceError,
+              configError: plan.configError,
+              configDir: entry.dir,
+              emptyTiers: plan.tiers.filter((t) => t.files.length === 0).map((t) => t.tier),
+              repoLocalApproved: plan.repoLocalApproved,
+            },
+          },
+        },
+      }
+    })
+  return defineConfig({ test: { name: recipe, root: settings.root, projects } })
+}

@@ -1,0 +1,26 @@
+import { beforeAll, beforeEach, inject } from 'vitest'
+import { markTierFailed, ensureTierOp, type Gate } from '../run/tier-ops.ts'
+import { useApp } from '../testing/index.ts'
+
+/**
+ * Runs before every tier file (a project `setupFiles` entry): performs the tier's operation once,
+ * then skips each test when a prerequisite tier failed, or fails it with the operation's error.
+ */
+const { tier, configDir } = inject('ccci.tier')
+let gate: Gate = { skip: undefined, fail: undefined }
+
+beforeAll(async () => {
+  gate = await ensureTierOp(tier, useApp(), configDir)
+})
+
+beforeEach((context) => {
+  if (gate.skip !== undefined) {
+    context.skip(gate.skip)
+  }
+  if (gate.fail !== undefined) {
+    throw new Error(`${tier} failed before its tests could run:\n${gate.fail}`)
+  }
+  context.onTestFailed(() => {
+    markTierFailed(useApp().run.runDir, tier)
+  })
+})
