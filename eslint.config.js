@@ -49,7 +49,11 @@ export default tseslint.config(
   {
     files: ['**/*.test.ts', 'test/**', 'generic/**', 'recipes/**'],
     plugins: { vitest },
-    rules: { ...vitest.configs.recommended.rules, 'vitest/expect-expect': 'off' },
+    rules: {
+      ...vitest.configs.recommended.rules,
+      'vitest/expect-expect': 'off',
+      'vitest/valid-expect': ['error', { maxArgs: 2 }],
+    },
   },
   prettier,
 )

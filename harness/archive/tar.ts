@@ -1,3 +1,6 @@
+import { createReadStream } from 'node:fs'
+import { pipeline } from 'node:stream/promises'
+import { createGunzip } from 'node:zlib'
 import { extract, pack } from 'tar-stream'
 
 /** One entry of a tar archive built in memory. */
@@ -63,4 +66,22 @@ export async function readTar(
   stream.pipe(extractor)
   await done
   return { entries, contents }
+}
+
+/**
+ * Lists the entries of a gzip'd tar file (directory names without their trailing `/`). Rejects
+ * when the file is not a complete gzip'd tar, so it doubles as an integrity check.
+ */
+export async function listTarGz(path: string): Promise<TarListing[]> {
+  const entries: TarListing[] = []
+  const extractor = extract()
+  extractor.on('entry', (header, body, next) => {
+    const type = header.type ?? 'file'
+    const name = type === 'directory' ? header.name.replace(/\/+$/, '') : header.name
+    entries.push({ name, type, size: header.size ?? 0 })
+    body.on('end', () => next())
+    body.resume()
+  })
+  await pipeline(createReadStream(path), createGunzip(), extractor)
+  return entries
 }

@@ -1,11 +1,21 @@
 import type { Command } from './command.ts'
+import { demoCommand } from './demo-command.ts'
 import { hostCommand } from './host-command.ts'
+import { janitorCommand } from './janitor-command.ts'
+import { planCommand } from './plan-command.ts'
+import { runCommand } from './run-command.ts'
+import { testCommand } from './test-command.ts'
 
 export const commands: Record<string, Command> = {
+  demo: demoCommand,
+  test: testCommand,
+  run: runCommand,
+  plan: planCommand,
   host: hostCommand,
+  janitor: janitorCommand,
 }
 
 export function usage(): string {
-  const lines = Object.values(commands).map((c) => `  ccci ${c.usage.padEnd(48)} ${c.summary}`)
+  const lines = Object.values(commands).map((c) => `  ccci ${c.usage}\n      ${c.summary}`)
   return `cc-ci: continuous integration for Co-op Cloud recipes\n\nusage:\n${lines.join('\n')}\n`
 }

@@ -20,6 +20,16 @@ export const ServiceSchema = z.object({
           Image: z.string().optional(),
           Labels: labels,
           Healthcheck: z.looseObject({ Test: z.array(z.string()).optional() }).optional(),
+          Mounts: z
+            .array(
+              z.looseObject({
+                Type: z.string().optional(),
+                Source: z.string().optional(),
+                Target: z.string(),
+                ReadOnly: z.boolean().optional(),
+              }),
+            )
+            .optional(),
         })
         .optional(),
     }),

@@ -18,6 +18,16 @@ export interface ServiceInfo {
   publishedPorts: { published: number; target: number; mode: string }[]
   /** The task template, to tell tasks of the current spec from older ones. */
   taskTemplate: unknown
+  /** What the service's containers mount (named volumes, binds, tmpfs). */
+  mounts: ServiceMount[]
+}
+
+/** One mount of a service: for `type: 'volume'`, `source` is the Docker volume name. */
+export interface ServiceMount {
+  type: string
+  source: string
+  target: string
+  readOnly: boolean
 }
 
 export interface TaskInfo {
@@ -55,6 +65,12 @@ function toService(raw: ServicePayload): ServiceInfo {
       mode: p.PublishMode ?? 'ingress',
     })),
     taskTemplate: spec.TaskTemplate,
+    mounts: (container?.Mounts ?? []).map((m) => ({
+      type: m.Type ?? 'volume',
+      source: m.Source ?? '',
+      target: m.Target,
+      readOnly: m.ReadOnly ?? false,
+    })),
   }
 }
 

@@ -51,6 +51,16 @@ export async function loadRecipeConfig(entry: RecipeEntry): Promise<RecipeConfig
       },
     )
   }
+  // A recipe.ts outside an ESM package loads as CommonJS: its default export is one level down.
+  const inner = module.default as { default?: unknown; __esModule?: unknown } | undefined
+  if (
+    inner !== null &&
+    typeof inner === 'object' &&
+    'default' in inner &&
+    Object.keys(inner).every((k) => k === 'default' || k === '__esModule')
+  ) {
+    module = { default: inner.default }
+  }
   if (module.default === undefined) {
     throw new CcciError('CCCI_RECIPE_CONFIG_EXPORT', `${file} has no default export`, {
       hint: 'end it with `export default defineRecipe({ ... })`',

@@ -29,6 +29,10 @@ function ownSignals(vitest: Vitest): void {
     process.removeAllListeners(signal)
     process.once(signal, () => {
       const code = signal === 'SIGINT' ? 130 : 143
+      // Vitest exits on its own once the cancelled run closed; whoever exits first, the code says why.
+      const exit = process.exit.bind(process)
+      process.exit = () => exit(code)
+      process.exitCode = code
       const run = registry()
       run.interrupted = signal
       run.abort.abort()

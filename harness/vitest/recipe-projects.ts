@@ -13,7 +13,7 @@ import { zeroConfig, type RecipeConfig } from '../recipe/recipe-config.ts'
 import { skipGenericReason } from '../run/skip-generic.ts'
 import { prepareSource, type PreparedSource } from '../run/source.ts'
 import { planTier, type TierPlan } from '../run/tier-plan.ts'
-import { readTrigger } from '../run/trigger.ts'
+import { readTrigger, type Trigger } from '../run/trigger.ts'
 import { projectFilters, selectedRecipes } from './project-filter.ts'
 
 /** Recipes cc-ci can run: configured folders, plus `CCCI_RECIPE` as a zero-config recipe. */
@@ -41,7 +41,11 @@ export interface RecipePlan {
  * The tier plans of one recipe. The source is fetched (and its repo-local tests snapshotted) only
  * when `fetch` is set: for the recipe a command line selects.
  */
-export async function planRecipe(entry: RecipeEntry, fetch: boolean): Promise<RecipePlan> {
+export async function planRecipe(
+  entry: RecipeEntry,
+  fetch: boolean,
+  trigger: Pick<Trigger, 'src' | 'ref'> = readTrigger(),
+): Promise<RecipePlan> {
   const settings = loadSettings()
   let config = zeroConfig()
   let configError: string | undefined
@@ -54,7 +58,7 @@ export async function planRecipe(entry: RecipeEntry, fetch: boolean): Promise<Re
   let sourceError: string | undefined
   if (fetch && configError === undefined) {
     try {
-      source = await prepareSource(settings.home, entry.name, config, readTrigger())
+      source = await prepareSource(settings.home, entry.name, config, trigger)
     } catch (error) {
       sourceError = describeError(error)
     }

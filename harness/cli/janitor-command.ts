@@ -1,0 +1,39 @@
+import { parseArgs } from 'node:util'
+import { findOrphans, reapOrphans } from '../run/janitor.ts'
+import type { Command } from './command.ts'
+
+export const janitorCommand: Command = {
+  summary:
+    'remove what dead runs left behind (stacks, volumes, secrets, configs, networks, env files)',
+  usage: 'janitor [--dry-run]',
+  async run(args, { settings, log }) {
+    const { values } = parseArgs({
+      args,
+      options: { 'dry-run': { type: 'boolean', default: false } },
+    })
+    const orphans = await findOrphans(settings)
+    if (orphans.length === 0) {
+      process.stdout.write('nothing to reap: no leftovers of dead runs\n')
+      return 0
+    }
+    for (const orphan of orphans) {
+      process.stdout.write(`run ${orphan.runId} (${orphan.recipe ?? 'unknown recipe'}):\n`)
+      for (const object of orphan.objects) {
+        process.stdout.write(`  ${object.kind} ${object.name}\n`)
+      }
+      for (const file of orphan.files) {
+        process.stdout.write(`  file ${file}\n`)
+      }
+    }
+    if (values['dry-run']) {
+      process.stdout.write('dry run: nothing removed\n')
+      return 0
+    }
+    const report = await reapOrphans(settings, orphans, log)
+    process.stdout.write(`removed ${report.removed.length}, failed ${report.failed.length}\n`)
+    for (const failure of report.failed) {
+      process.stdout.write(`  could not remove ${failure}\n`)
+    }
+    return report.failed.length === 0 ? 0 : 1
+  },
+}

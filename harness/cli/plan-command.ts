@@ -1,0 +1,66 @@
+import { relative } from 'node:path'
+import { parseArgs } from 'node:util'
+import { validateRef, validateSource } from '../git/index.ts'
+import { validateRecipeName } from '../recipe/recipe-name.ts'
+import { knownRecipes, planRecipe, type RecipePlan } from '../vitest/recipe-projects.ts'
+import type { Command } from './command.ts'
+
+/** The plan as text: per tier, each file with its layer, skipped generic files, repo-local files not run. */
+export function formatPlan(plan: RecipePlan, root: string): string {
+  const show = (path: string) => (path.startsWith(root) ? relative(root, path) : path)
+  const lines = [
+    `plan for ${plan.recipe}` +
+      (plan.source === undefined
+        ? ' (source not fetched)'
+        : ` (${plan.source.src} @ ${plan.source.commit.slice(0, 8)})`),
+  ]
+  if (plan.configError !== undefined) {
+    lines.push(`  config error: ${plan.configError}`)
+  }
+  if (plan.sourceError !== undefined) {
+    lines.push(`  source error: ${plan.sourceError}`)
+  }
+  for (const tier of plan.tiers) {
+    lines.push(`${tier.tier}${tier.files.length === 0 ? ' (nothing runs)' : ''}`)
+    for (const file of tier.files) {
+      const replaces = tier.replaced.filter((r) => r.relative === file.relative).map((r) => r.layer)
+      lines.push(
+        `  run      ${file.layer.padEnd(10)} ${show(file.path)}${replaces.length > 0 ? `  (replaces ${replaces.join(', ')})` : ''}`,
+      )
+    }
+    for (const file of tier.skippedGeneric) {
+      lines.push(`  skipped  ${file.layer.padEnd(10)} ${show(file.path)}  (${file.reason})`)
+    }
+    for (const file of tier.notRun) {
+      lines.push(`  not run  ${file.layer.padEnd(10)} ${file.relative}  (${file.reason})`)
+    }
+  }
+  return `${lines.join('\n')}\n`
+}
+
+export const planCommand: Command = {
+  summary: 'show which test files each tier of a recipe runs, and from which layer',
+  usage: 'plan <recipe> [--src URL|PATH] [--ref REF] [--no-fetch] [--json]',
+  async run(args, { settings }) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        src: { type: 'string' },
+        ref: { type: 'string' },
+        'no-fetch': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
+    })
+    const recipe = validateRecipeName(positionals[0] ?? '')
+    const entry = knownRecipes().find((e) => e.name === recipe) ?? { name: recipe, dir: undefined }
+    const plan = await planRecipe(entry, !values['no-fetch'], {
+      src: values.src === undefined ? undefined : validateSource(values.src),
+      ref: values.ref === undefined ? undefined : validateRef(values.ref),
+    })
+    process.stdout.write(
+      values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, settings.root),
+    )
+    return plan.configError === undefined ? 0 : 1
+  },
+}

@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util'
+import { isTier, TIERS } from '../../tiers/tiers.ts'
+import { CcciError } from '../errors.ts'
+import { validateRef, validateSource } from '../git/index.ts'
+import { hostUp } from '../host/local-host.ts'
+import { validateRecipeName } from '../recipe/recipe-name.ts'
+import { discoverRecipes } from '../recipe/load-recipe.ts'
+import type { Command } from './command.ts'
+import { runVitest } from './vitest-cli.ts'
+
+export const runCommand: Command = {
+  summary: 'test one recipe: deploy once, run the tiers, tear down',
+  usage:
+    'run <recipe> [--src URL|PATH] [--ref REF] [--pr N] [--tier T]... [--driver swarm|abra] [--quick]',
+  async run(args, { settings, log }) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        src: { type: 'string' },
+        ref: { type: 'string' },
+        pr: { type: 'string' },
+        tier: { type: 'string', multiple: true },
+        driver: { type: 'string' },
+        quick: { type: 'boolean', default: false },
+      },
+    })
+    if (positionals.length !== 1) {
+      throw new CcciError('CCCI_USAGE', `expected one recipe, got ${positionals.length}`, {
+        hint: `usage: ccci ${this.usage}`,
+      })
+    }
+    const recipe = validateRecipeName(positionals[0] ?? '')
+    const tiers = values.tier ?? []
+    const unknown = tiers.filter((t) => !isTier(t))
+    if (unknown.length > 0) {
+      throw new CcciError('CCCI_USAGE', `unknown tier ${unknown.join(', ')}`, {
+        hint: `tiers are ${TIERS.join(', ')}`,
+      })
+    }
+    if (values.driver !== undefined && values.driver !== 'swarm' && values.driver !== 'abra') {
+      throw new CcciError('CCCI_USAGE', `unknown driver ${values.driver}`, {
+        hint: 'use --driver swarm or --driver abra',
+      })
+    }
+    if (values.pr !== undefined && !/^\d{1,9}$/.test(values.pr)) {
+      throw new CcciError(
+        'CCCI_USAGE',
+        `--pr takes a pull request number, got ${JSON.stringify(values.pr)}`,
+      )
+    }
+    const src = values.src === undefined ? undefined : validateSource(values.src)
+    const ref = values.ref === undefined ? undefined : validateRef(values.ref)
+    const configured = discoverRecipes(settings.recipeDirs).some((r) => r.name === recipe)
+    if (!configured) {
+      log.info(
+        `${recipe} has no folder under ${settings.recipeDirs.join(', ')}: running the generic suites only (zero config)`,
+      )
+    }
+    await hostUp(settings, log)
+    const projects = tiers.length === 0 ? [recipe] : tiers.map((t) => `${recipe} (${t})`)
+    return runVitest(settings, ['run', ...projects.flatMap((p) => ['--project', p])], {
+      SRC: src,
+      REF: ref,
+      PR: values.pr,
+      QUICK: values.quick ? '1' : undefined,
+      CCCI_DRIVER: values.driver ?? process.env.CCCI_DRIVER,
+      CCCI_RECIPE: configured ? process.env.CCCI_RECIPE : recipe,
+    })
+  },
+}

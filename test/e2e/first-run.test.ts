@@ -1,0 +1,138 @@
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { commitChange } from '../../harness/fixtures/recipe-repo.ts'
+import { listServices } from '../../harness/docker/index.ts'
+import { RUN_LABEL } from '../../harness/run/labels.ts'
+import { FIXTURE_CONFIG, fixtureRepo } from '../support/fixtures.ts'
+import { expectNothingLeft, finishRun, runRecipe, startRun } from '../support/run-recipe.ts'
+
+let repo: Awaited<ReturnType<typeof fixtureRepo>>
+
+beforeAll(async () => {
+  repo = await fixtureRepo('tiny-html')
+})
+
+afterAll(() => {
+  repo.cleanup()
+})
+
+async function runServices(): Promise<string[]> {
+  return (await listServices({ labels: { [RUN_LABEL]: true } })).map((s) => s.name)
+}
+
+describe('vitest run --project <recipe>', () => {
+  test('deploys once, goes green on install and leaves nothing behind', async () => {
+    const run = await runRecipe({ projects: ['tiny-html'], src: repo.path })
+    expect(run.output).toMatch(/LIFECYCLE install: pass \|/)
+    expect(run.code, run.output).toBe(0)
+    expect(run.result?.deployCount).toBe(1)
+    expect(run.result?.tiers.find((t) => t.tier === 'custom')?.status).toBe('pass')
+    expect(run.result?.cleanup?.ok).toBe(true)
+    await expectNothingLeft(run.result!)
+  })
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    test(`${signal} mid-tier cancels the run and still tears everything down`, async () => {
+      const hold = mkdtempSync(join(tmpdir(), 'ccci-hold-'))
+      const started = startRun({
+        projects: ['tiny-html'],
+        src: repo.path,
+        env: { CCCI_TEST_HOLD: hold },
+      })
+      const deadline = Date.now() + 180_000
+      while (!existsSync(join(hold, 'ready')) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250))
+      }
+      expect(existsSync(join(hold, 'ready')), 'the run reached the holding test').toBe(true)
+      expect(
+        (await runServices()).length,
+        'the app is deployed while the tier runs',
+      ).toBeGreaterThan(0)
+      started.kill(signal)
+      const run = await finishRun(started)
+      rmSync(hold, { recursive: true, force: true })
+      expect(run.code, run.output).toBe(signal === 'SIGINT' ? 130 : 143)
+      expect(run.output).toContain(`${signal}: cancelling the run`)
+      expect(run.result?.reason).toContain('interrupted')
+      await expectNothingLeft(run.result!)
+    })
+  }
+
+  test('a deploy that fails names the failing service and its task error, and cleans up', async () => {
+    const broken = await fixtureRepo('tiny-html')
+    await commitChange(broken.path, {
+      message: 'use an image that does not exist',
+      replace: {
+        'compose.yml': [['image: ccci-local/busybox:1', 'image: ccci-local/does-not-exist:1']],
+      },
+    })
+    const run = await runRecipe({ projects: ['tiny-html (install)'], src: broken.path })
+    broken.cleanup()
+    expect(run.code).not.toBe(0)
+    expect(run.output).toMatch(/LIFECYCLE install: fail/)
+    const install = run.result?.tiers.find((t) => t.tier === 'install')
+    expect(install?.status).toBe('fail')
+    expect(install?.reason).toMatch(/app: .*(No such image|does-not-exist)/)
+    await expectNothingLeft(run.result!)
+  })
+})
+
+describe('refusals deploy nothing', () => {
+  test('two recipes selected: a clear message, nothing deployed', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'ccci-config-'))
+    for (const name of ['tiny-html', 'other-one']) {
+      mkdirSync(join(config, name))
+    }
+    const before = await runServices()
+    const run = await runRecipe({ projects: [], src: repo.path, recipeDirs: [config] })
+    rmSync(config, { recursive: true, force: true })
+    expect(run.code).not.toBe(0)
+    expect(run.output).toContain(
+      '2 recipes selected (other-one, tiny-html): a run tests exactly one recipe',
+    )
+    expect(await runServices()).toEqual(before)
+  })
+
+  test('no recipe selected: a clear message, nothing deployed', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'ccci-config-'))
+    const run = await runRecipe({ projects: [], src: repo.path, recipeDirs: [config] })
+    rmSync(config, { recursive: true, force: true })
+    expect(run.code).not.toBe(0)
+    expect(run.output).toContain('no recipe selected: no recipes in')
+    expect(await runServices()).toEqual([])
+  })
+
+  test('a recipe without compose.yml: the error names the file, nothing deployed', async () => {
+    const broken = await fixtureRepo('tiny-html')
+    await commitChange(broken.path, { message: 'lose compose.yml', remove: ['compose.yml'] })
+    const run = await runRecipe({ projects: ['tiny-html'], src: broken.path })
+    broken.cleanup()
+    expect(run.code).not.toBe(0)
+    expect(run.output).toMatch(/recipe tiny-html at [0-9a-f]{8} has no compose.yml/)
+    expect(await runServices()).toEqual([])
+  })
+
+  test('an invalid recipe.ts: the error names the file, the key and what was expected', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'ccci-config-'))
+    mkdirSync(join(config, 'tiny-html'))
+    writeFileSync(
+      join(config, 'tiny-html', 'recipe.ts'),
+      `export default { timeouts: { install: 'soon' }, colour: 'blue' }\n`,
+    )
+    const run = await runRecipe({
+      projects: ['tiny-html'],
+      src: repo.path,
+      recipeDirs: [config, FIXTURE_CONFIG],
+    })
+    rmSync(config, { recursive: true, force: true })
+    expect(run.code).not.toBe(0)
+    expect(run.output).toContain(
+      `${join(config, 'tiny-html', 'recipe.ts')} is not a valid recipe config`,
+    )
+    expect(run.output).toMatch(/timeouts\.install: .*number/)
+    expect(run.output).toMatch(/colour/)
+    expect(await runServices()).toEqual([])
+  })
+})

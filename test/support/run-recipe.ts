@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect } from 'vitest'
+import { loadSettings } from '../../harness/config/settings.ts'
+import { listServices } from '../../harness/docker/index.ts'
+import { startCommand, type StartedCommand } from '../../harness/process/index.ts'
+import { readLeases } from '../../harness/run/lease.ts'
+import { readResult, type RunResult } from '../../harness/run/report-files.ts'
+import { runLeftovers } from '../../harness/run/teardown-run.ts'
+import { FIXTURE_CONFIG, REPO_ROOT } from './fixtures.ts'
+
+export interface RunOptions {
+  /** `--project` values, e.g. `tiny-html` or `tiny-html (install)`; none: no filter. */
+  projects: string[]
+  src?: string
+  ref?: string
+  recipeDirs?: string[]
+  env?: Record<string, string | undefined>
+  timeoutMs?: number
+}
+
+export interface RunOutcome {
+  code: number
+  output: string
+  resultsDir: string | undefined
+  result: RunResult | undefined
+}
+
+/** Starts `vitest run --project ...` in this checkout, literally, as a user would. */
+export function startRun(options: RunOptions): StartedCommand {
+  return startCommand(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
+      'run',
+      ...options.projects.flatMap((p) => ['--project', p]),
+    ],
+    {
+      cwd: REPO_ROOT,
+      timeoutMs: options.timeoutMs ?? 300_000,
+      env: {
+        ...process.env,
+        VITEST: undefined,
+        VITEST_MODE: undefined,
+        VITEST_POOL_ID: undefined,
+        VITEST_WORKER_ID: undefined,
+        NODE_ENV: undefined,
+        CCCI_RECIPE_DIRS: (options.recipeDirs ?? [FIXTURE_CONFIG]).join(':'),
+        SRC: options.src,
+        REF: options.ref,
+        FORCE_COLOR: '0',
+        NO_COLOR: '1',
+        ...options.env,
+      },
+    },
+  )
+}
+
+export async function finishRun(started: StartedCommand): Promise<RunOutcome> {
+  const result = await started.result
+  const output = started.output()
+  const resultsDir = /^results: (.+)$/m.exec(output)?.[1]?.trim()
+  return {
+    code: result.exitCode,
+    output,
+    resultsDir,
+    result: resultsDir === undefined ? undefined : readResult(resultsDir),
+  }
+}
+
+export async function runRecipe(options: RunOptions): Promise<RunOutcome> {
+  return finishRun(startRun(options))
+}
+
+/** Nothing of the run exists: no Docker object with its owner label, no stack, env file, lease or run folder. */
+export async function expectNothingLeft(result: RunResult): Promise<void> {
+  const settings = loadSettings()
+  expect(await runLeftovers(result.runId), 'Docker objects of the run').toEqual([])
+  const stack = result.domain.replaceAll('.', '_')
+  expect(
+    (await listServices({ labels: { 'com.docker.stack.namespace': stack } })).map((s) => s.name),
+    'services of the stack',
+  ).toEqual([])
+  expect(
+    existsSync(join(settings.abraDir, 'servers', settings.server, `${result.domain}.env`)),
+    'env file',
+  ).toBe(false)
+  expect(
+    readLeases(settings.home).map((l) => l.runId),
+    'leases',
+  ).not.toContain(result.runId)
+  expect(existsSync(join(settings.home, 'runs', result.runId)), 'run folder').toBe(false)
+}
