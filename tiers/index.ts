@@ -7,7 +7,7 @@ import type { Tier } from './tiers.ts'
 import { upgradeOp } from './upgrade.ts'
 
 export * from './tiers.ts'
-export type { TierOp } from './tier-op.ts'
+export { TierSkip, type TierOp } from './tier-op.ts'
 
 export const TIER_OPS: Record<Tier, TierOp> = {
   install: installOp,

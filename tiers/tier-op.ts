@@ -5,3 +5,11 @@ import type { AppHandle } from '../harness/testing/app-handle.ts'
  * What it returns is stored in the run state as `<tier>.*` for the tier's tests and later tiers.
  */
 export type TierOp = (app: AppHandle) => Promise<Record<string, unknown>>
+
+/** Thrown by a tier operation that does not apply: the tier is skipped with the reason. */
+export class TierSkip extends Error {
+  constructor(reason: string) {
+    super(reason)
+    this.name = 'TierSkip'
+  }
+}

@@ -204,3 +204,7 @@ export async function showFileBuffer(dir: string, commit: string, path: string):
   })
   return result.stdoutBuffer ?? Buffer.from(result.stdout)
 }
+
+export async function deleteTag(dir: string, tag: string): Promise<void> {
+  await git(dir, ['tag', '--delete', '--', tag])
+}

@@ -10,6 +10,8 @@ export interface DriverOptions {
   ownerLabels: Record<string, string>
   log: Logger
   onSecretValue?: (value: string) => void
+  /** Where the swarm driver keeps backups (the run folder's `backups/`). */
+  backupDir: string
 }
 
 /** The driver a run uses: `CCCI_DRIVER`, or abra when it is on PATH, else swarm. */

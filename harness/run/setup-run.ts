@@ -12,6 +12,8 @@ import type { Logger } from '../log.ts'
 import { expectedStatuses, resolveExtraEnv, type RecipeConfig } from '../recipe/recipe-config.ts'
 import { latestVersion, previousVersion, sortVersions } from '../recipe/versions.ts'
 import { redact, registerSecret } from '../redact.ts'
+import { stackServices } from '../docker/index.ts'
+import { isBackupCapable } from '../swarm/backupbot-labels.ts'
 import type { RunContext } from '../vitest/context.ts'
 import { appRef, createDriver, resolveDriverName } from './driver-factory.ts'
 import { runDomain } from './domain.ts'
@@ -155,6 +157,7 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
   const driver = createDriver(driverName, {
     ownerLabels: ownerLabels(runId, recipe),
     log,
+    backupDir: join(runDir, 'backups'),
     onSecretValue: (value) => {
       registerSecret(value)
       const values = JSON.parse(readFileSync(secretsFile, 'utf8')) as string[]
@@ -164,6 +167,7 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
   handle.driver = driver
   const deployVersion = versions.baseVersion ?? versions.headVersion
   const started = Date.now()
+  let backupCapable = config.backupCapable ?? false
   const install: OpOutcome = {
     status: 'pass',
     startedAt: new Date().toISOString(),
@@ -196,6 +200,7 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
       signal,
     })
     install.details.deployed = deployed
+    backupCapable = config.backupCapable ?? isBackupCapable(await stackServices(app.stack))
     if (settings.proxy === 'local') {
       const routes = await syncProxyRoutes(tlsPaths(settings.home))
       for (const problem of routes.problems) {
@@ -247,7 +252,7 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
     loopbackSuffix: settings.proxy === 'local' ? settings.domainSuffix : undefined,
     ca: hostCa(settings),
     setupError: undefined,
-    backupCapable: config.backupCapable ?? false,
+    backupCapable,
     expectedNA: config.expectedNA,
   }
   return context

@@ -1,4 +1,4 @@
-import { TIER_OPS } from '../../tiers/index.ts'
+import { TIER_OPS, TierSkip } from '../../tiers/index.ts'
 import type { Tier } from '../../tiers/tiers.ts'
 import { describeError } from '../errors.ts'
 import { redact } from '../redact.ts'
@@ -78,8 +78,13 @@ export async function ensureTierOp(
     }
     outcome.details = await TIER_OPS[tier](app)
   } catch (error) {
-    outcome.status = 'fail'
-    outcome.error = redact(describeError(error))
+    if (error instanceof TierSkip) {
+      outcome.status = 'skip'
+      outcome.reason = error.message
+    } else {
+      outcome.status = 'fail'
+      outcome.error = redact(describeError(error))
+    }
   }
   outcome.durationMs = Date.now() - started
   if (tier === 'install') {

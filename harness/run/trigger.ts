@@ -13,14 +13,18 @@ export interface Trigger {
   quick: boolean
 }
 
-const TriggerEnv = z.object({
-  SRC: z.string().optional(),
-  REF: z.string().optional(),
+export const TriggerEnv = z.object({
+  SRC: z.string().optional().describe('recipe repository URL or path to test (`ccci run --src`)'),
+  REF: z.string().optional().describe('branch, tag, commit or refs/pull/N/head to test (`--ref`)'),
   PR: z
     .string()
     .regex(/^(\d{1,9}|local)$/, 'a pull request number')
-    .optional(),
-  QUICK: z.enum(['', '0', '1', 'true', 'false']).optional(),
+    .optional()
+    .describe('pull request number; part of the per-run domain (`--pr`)'),
+  QUICK: z
+    .enum(['', '0', '1', 'true', 'false'])
+    .optional()
+    .describe('1 for a --quick run against the warm canonical'),
 })
 
 export function readTrigger(env: NodeJS.ProcessEnv = process.env): Trigger {

@@ -17,10 +17,8 @@ import { createGunzip, createGzip } from 'node:zlib'
 import { z } from 'zod'
 import { listTarGz } from '../archive/tar.ts'
 import {
-  containerRunning,
   execInContainer,
   getArchive,
-  listContainers,
   listVolumes,
   putArchive,
   stackServices,
@@ -39,6 +37,7 @@ import {
   type VolumePaths,
   type VolumeSelection,
 } from './backupbot-labels.ts'
+import { runningContainer } from './service-container.ts'
 
 /** Where backups go and who owns the helper containers. */
 export interface BackupOptions {
@@ -146,8 +145,10 @@ export function loadManifest(backupDir: string, id: string): BackupManifest {
   return manifest
 }
 
-/** The stack's services with their named-volume mounts, as the label logic wants them. */
-async function readStack(app: AppRef): Promise<{ plan: BackupPlan; mounts: Map<string, string> }> {
+/** The backup plan of the deployed stack (from its services' labels and mounts), and its volumes by key. */
+export async function readBackupPlan(
+  app: AppRef,
+): Promise<{ plan: BackupPlan; mounts: Map<string, string> }> {
   const services = await stackServices(app.stack)
   if (services.length === 0) {
     throw new CcciError('CCCI_BACKUP_NOT_DEPLOYED', `${app.domain} is not deployed`, {
@@ -167,22 +168,8 @@ async function readStack(app: AppRef): Promise<{ plan: BackupPlan; mounts: Map<s
   return { plan: backupPlan(app.stack, inputs), mounts }
 }
 
-/** A running container of one service of the stack. */
-async function serviceContainer(app: AppRef, service: string): Promise<string> {
-  const containers = await listContainers({
-    labels: { 'com.docker.swarm.service.name': `${app.stack}_${service}` },
-  })
-  for (const container of containers) {
-    if (await containerRunning(container.id).catch(() => false)) {
-      return container.id
-    }
-  }
-  throw new CcciError(
-    'CCCI_NO_CONTAINER',
-    `service ${service} of ${app.domain} has no running container to run its backupbot hook in`,
-    { hint: `is it up? \`docker service ps ${app.stack}_${service}\`` },
-  )
-}
+/** What a helper is for: `backup` mounts volumes read-only at /src, the others read-write at /dst. */
+export type HelperRole = 'backup' | 'restore' | 'files'
 
 type HookKind = keyof BackupHooks
 const HOOK_LABELS: Record<HookKind, string> = {
@@ -203,7 +190,7 @@ async function runHook(
   const code = kind.startsWith('backup') ? 'CCCI_BACKUP_HOOK' : 'CCCI_RESTORE_HOOK'
   const label = HOOK_LABELS[kind]
   const timeoutMs = options.timeouts?.hookMs ?? DEFAULT_HOOK_MS
-  const container = await serviceContainer(app, service)
+  const container = await runningContainer(app, service, 'to run its backupbot hook in')
   const command = `docker exec ${container.slice(0, 12)} sh -c '${hook.replaceAll("'", `'\\''`)}'`
   const hint = `run the hook by hand (${command}) and fix it in the recipe (label ${label} of service ${service})`
   options.log.info(`  ${service}: ${label}: ${hook}`)
@@ -238,7 +225,7 @@ async function runHook(
 /** Starts the busybox helper with the volumes mounted; the caller removes it. */
 async function startVolumeHelper(
   app: AppRef,
-  role: 'backup' | 'restore',
+  role: HelperRole,
   volumes: readonly { key: string; volume: string }[],
   options: BackupOptions,
 ): Promise<HelperContainer> {
@@ -275,9 +262,9 @@ async function startVolumeHelper(
  * Runs `work` with a volume helper and always removes the helper afterwards. A failed removal is
  * an error of its own unless `work` already failed (then it is logged; the janitor reaps it).
  */
-async function withVolumeHelper<T>(
+export async function withVolumeHelper<T>(
   app: AppRef,
-  role: 'backup' | 'restore',
+  role: HelperRole,
   volumes: readonly { key: string; volume: string }[],
   options: BackupOptions,
   work: (helper: HelperContainer) => Promise<T>,
@@ -489,7 +476,7 @@ function writeJsonAtomic(path: string, value: unknown): void {
  * `<backupDir>/<id>.tar.gz` with a `<id>.json` manifest.
  */
 export async function createBackup(app: AppRef, options: BackupOptions): Promise<BackupArtifact> {
-  const { plan } = await readStack(app)
+  const { plan } = await readBackupPlan(app)
   plan.warnings.forEach((w) => options.log.warn(w))
   if (plan.services.length === 0) {
     throw new CcciError('CCCI_BACKUP_NOT_CAPABLE', `${app.domain} has no backupbot labels`, {
@@ -622,7 +609,7 @@ export async function restoreBackup(
     )
   }
   await verifyArchive(dir, manifest)
-  const { plan, mounts } = await readStack(app)
+  const { plan, mounts } = await readBackupPlan(app)
   plan.warnings.forEach((w) => options.log.warn(w))
   const targets = restoreTargets(app, manifest, mounts)
   options.log.step(

@@ -45,6 +45,8 @@ export interface ServiceConvergence {
   running: number
   desired: number
   failures: TaskInfo[]
+  /** Failed tasks of any spec, newest first (a rolled-back update's failures are of the old spec). */
+  recentFailures: TaskInfo[]
   converged: boolean
   /** Set when waiting longer cannot help (a paused or rolled-back update). */
   stuck: string | undefined
@@ -82,6 +84,9 @@ export async function serviceConvergence(service: ServiceInfo): Promise<ServiceC
     running,
     desired,
     failures,
+    recentFailures: tasks.filter(
+      (t) => FAILED_STATES.has(t.state) || (t.state === 'shutdown' && t.error !== undefined),
+    ),
     converged: !updating && stuck === undefined && running >= desired && !surplus,
     stuck,
   }
@@ -168,15 +173,24 @@ async function notConverged(
       ),
     ]
     const newest = state.current[0]
+    const failed = state.recentFailures[0]
+    const failedWhy =
+      failed === undefined ? undefined : (failed.error ?? `${failed.state}: ${failed.message}`)
     const reason =
-      state.stuck ??
-      errors[0] ??
-      (newest === undefined ? 'no task was scheduled' : `task ${newest.state}: ${newest.message}`)
+      state.stuck !== undefined
+        ? `${state.stuck}${failedWhy === undefined ? '' : `; the new task failed: ${failedWhy}`}`
+        : (errors[0] ??
+          (newest === undefined
+            ? 'no task was scheduled'
+            : `task ${newest.state}: ${newest.message}`))
     reasons.push(`${short}: ${reason}`)
     evidence.push({
       label: `tasks of ${short} (newest first)`,
-      text: state.current
-        .slice(0, 5)
+      text: (state.stuck === undefined
+        ? state.current
+        : [...state.current, ...state.recentFailures]
+      )
+        .slice(0, 6)
         .map((t) => `${t.state.padEnd(9)} ${t.image}  ${t.error ?? t.message}`)
         .join('\n'),
     })

@@ -24,7 +24,6 @@ import {
   removeObject,
   serviceLogs,
   stackServices,
-  containerRunning,
 } from '../docker/index.ts'
 import { CcciError } from '../errors.ts'
 import { checkout, headCommit, isDirty } from '../git/index.ts'
@@ -34,7 +33,9 @@ import { registerSecret } from '../redact.ts'
 import { composeFiles, deployEnv, readAppEnv } from './app-env.ts'
 import { describeConvergence, serviceConvergence, waitForConvergence } from './converge.ts'
 import { setEnvValue } from './env-file.ts'
+import { createBackup, restoreBackup, type BackupOptions } from './backup.ts'
 import { buildOverride } from './override.ts'
+import { runningContainer } from './service-container.ts'
 import { renderStack, type RenderedStack } from './render.ts'
 import { generateSecretValue, planSecrets } from './secrets.ts'
 
@@ -48,6 +49,8 @@ export interface SwarmDriverOptions {
   log: Logger
   /** Called with each secret value the driver creates, so the run can redact it. */
   onSecretValue?: (value: string) => void
+  /** Where backups are kept (the run folder's `backups/`). */
+  backupDir: string
 }
 
 /** Deploys recipes straight onto Docker Swarm following abra's conventions (docs/drivers.md). */
@@ -280,22 +283,21 @@ export class SwarmDriver implements AppDriver {
     return Promise.resolve()
   }
 
-  backup(app: AppRef): Promise<BackupArtifact> {
-    return Promise.reject(
-      new CcciError(
-        'CCCI_NOT_SUPPORTED',
-        `backup of ${app.domain}: not supported yet by the swarm driver`,
-      ),
-    )
+  #backupOptions(app: AppRef): BackupOptions {
+    return {
+      backupDir: this.#options.backupDir,
+      ownerLabels: this.#labels(app),
+      log: this.#options.log,
+    }
   }
 
-  restore(app: AppRef): Promise<void> {
-    return Promise.reject(
-      new CcciError(
-        'CCCI_NOT_SUPPORTED',
-        `restore of ${app.domain}: not supported yet by the swarm driver`,
-      ),
-    )
+  /** A backup as backup-bot-two makes one, following the backupbot labels (harness/swarm/backup.ts). */
+  backup(app: AppRef): Promise<BackupArtifact> {
+    return createBackup(app, this.#backupOptions(app))
+  }
+
+  restore(app: AppRef, artifactId: string): Promise<void> {
+    return restoreBackup(app, artifactId, this.#backupOptions(app))
   }
 
   async ps(app: AppRef): Promise<ServiceState[]> {
@@ -356,25 +358,6 @@ export class SwarmDriver implements AppDriver {
 export async function chaosStamp(dir: string): Promise<string> {
   const sha = (await headCommit(dir)).slice(0, 8)
   return (await isDirty(dir)) ? `${sha}+U` : sha
-}
-
-/** A running container of one service of the app. */
-export async function runningContainer(app: AppRef, service: string): Promise<string> {
-  const containers = await listContainers({
-    labels: { 'com.docker.swarm.service.name': `${app.stack}_${service}` },
-  })
-  for (const container of containers) {
-    if (await containerRunning(container.id).catch(() => false)) {
-      return container.id
-    }
-  }
-  throw new CcciError(
-    'CCCI_NO_CONTAINER',
-    `service ${service} of ${app.domain} has no running container`,
-    {
-      hint: `is "${service}" a service of the recipe, and is it up? (\`docker service ps ${app.stack}_${service}\`)`,
-    },
-  )
 }
 
 /** Polls `check` (undefined = done) until `timeoutMs`, then throws `fail(last answer)`. */

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { loadSettings } from '../config/settings.ts'
 import type { AppDriver, AppRef } from '../driver/app-driver.ts'
 import { httpFailure, httpRequest, type HttpOptions, type HttpResponse } from '../http/index.ts'
@@ -41,7 +42,11 @@ export function appHandle(run: RunContext): AppHandle {
   loadSecretsFile(redactFile(run.runDir))
   const log = createLogger(run.recipe)
   const app = appRef(settings, run.recipe, run.domain, run.recipeDir)
-  const driver = createDriver(run.driver, { ownerLabels: ownerLabels(run.runId, run.recipe), log })
+  const driver = createDriver(run.driver, {
+    ownerLabels: ownerLabels(run.runId, run.recipe),
+    log,
+    backupDir: join(run.runDir, 'backups'),
+  })
   const http = (path: string, options: HttpOptions = {}) =>
     httpRequest(new URL(path.replace(/^\//, ''), run.url).toString(), {
       ca: run.ca,

@@ -15,3 +15,4 @@ export function useApp(): AppHandle {
   cached ??= appHandle(inject('ccci.run'))
   return cached
 }
+export { expectConverged, expectServes } from './assertions.ts'

@@ -1,8 +1,9 @@
 import type { Reporter, TestModule } from 'vitest/node'
 
 /**
- * Prints one plain line, `N passed, N failed, N skipped`, that CI counts. Failed modules without
- * a failed test (an import error, a failing beforeAll) count as one failure each.
+ * Ends the output with one plain line, `N passed, N failed`, that CI counts (skips are reported on
+ * the line before). Failed modules without a failed test (an import error, a failing beforeAll)
+ * count as one failure each.
  */
 export class SummaryReporter implements Reporter {
   onTestRunEnd(
@@ -30,6 +31,6 @@ export class SummaryReporter implements Reporter {
       failed += moduleFailed
     }
     failed += unhandledErrors.length
-    process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`)
+    process.stdout.write(`\n${skipped} skipped\n${passed} passed, ${failed} failed\n`)
   }
 }

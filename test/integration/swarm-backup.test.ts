@@ -40,8 +40,8 @@ const suffix = randomBytes(3).toString('hex')
 const runId = `test-swarm-backup-${suffix}`
 const labels = ownerLabels(runId, RECIPE)
 const log = createLogger('swarm-backup-test')
-const driver = new SwarmDriver({ ownerLabels: labels, log })
 const work = mkdtempSync(join(tmpdir(), 'ccci-swarm-backup-'))
+const driver = new SwarmDriver({ ownerLabels: labels, log, backupDir: join(work, 'backups') })
 const options: BackupOptions = {
   backupDir: join(work, 'backups'),
   ownerLabels: labels,
@@ -101,9 +101,10 @@ async function helpers(): Promise<string[]> {
   return found.flat().map((c) => c.name)
 }
 
-async function failure(work: Promise<unknown>): Promise<CcciError> {
+/** The typed error `pending` rejects with. */
+async function failure(pending: Promise<unknown>): Promise<CcciError> {
   try {
-    await work
+    await pending
   } catch (error) {
     if (error instanceof CcciError) {
       return error

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import { readBackupPlan, type BackupOptions } from '../swarm/backup.ts'
+import { readVolumeFile, writeVolumeFiles } from '../swarm/volume-files.ts'
+import { ownerLabels } from './labels.ts'
+import type { AppHandle } from '../testing/app-handle.ts'
+
+/**
+ * The generic data-integrity proof: before the backup, a marker file with a random value goes into
+ * a volume the backup takes whole; after the backup, the marker is changed and a new file added;
+ * the restore must bring the marker back and remove the new file. Recipes whose backups select
+ * only some paths prove integrity with their own ops.ts hooks instead.
+ */
+export const MARKER_FILE = '.ccci-marker'
+export const MUTATION_FILE = '.ccci-mutation'
+
+export interface Marker {
+  volume: string
+  key: string
+  value: string
+}
+
+export type MarkerRecord = Marker | { skipped: string }
+
+function helperOptions(handle: AppHandle): BackupOptions {
+  return {
+    backupDir: join(handle.run.runDir, 'backups'),
+    ownerLabels: ownerLabels(handle.run.runId, handle.run.recipe),
+    log: handle.log,
+  }
+}
+
+/** Writes the marker into the first volume the backup takes whole, or says why there is none. */
+export async function seedMarker(handle: AppHandle): Promise<MarkerRecord> {
+  const { plan } = await readBackupPlan(handle.app)
+  const whole = plan.volumes.find((v) => v.paths === 'all')
+  if (whole === undefined) {
+    return {
+      skipped:
+        'the backup selects only some paths of each volume; prove data integrity with ops.ts hooks',
+    }
+  }
+  const marker = {
+    volume: whole.volume,
+    key: whole.key,
+    value: `ccci-${randomBytes(6).toString('hex')}`,
+  }
+  await writeVolumeFiles(handle.app, whole, { [MARKER_FILE]: marker.value }, helperOptions(handle))
+  handle.log.info(`data marker ${marker.value} written to volume ${marker.key}`)
+  return marker
+}
+
+/** After the backup: change the marker and add a file, so the restore has something to undo. */
+export async function mutateAfterBackup(handle: AppHandle, marker: Marker): Promise<void> {
+  await writeVolumeFiles(
+    handle.app,
+    marker,
+    {
+      [MARKER_FILE]: `${marker.value}-changed-after-backup`,
+      [MUTATION_FILE]: 'made after the backup',
+    },
+    helperOptions(handle),
+  )
+}
+
+export function readMarkerFile(
+  handle: AppHandle,
+  marker: Marker,
+  name: string,
+): Promise<string | undefined> {
+  return readVolumeFile(handle.app, marker, name, helperOptions(handle))
+}
+
+export function isMarker(record: MarkerRecord | undefined): record is Marker {
+  return record !== undefined && 'value' in record
+}

@@ -1,0 +1,23 @@
+import { expect } from 'vitest'
+import type { AppHandle } from './app-handle.ts'
+
+/** Every service of the app runs its desired number of tasks. */
+export async function expectConverged({ driver, app }: AppHandle): Promise<void> {
+  const services = await driver.ps(app)
+  expect(services.length, 'the stack has no services').toBeGreaterThan(0)
+  const lagging = services.filter((s) => s.running < s.desired).map((s) => s.status)
+  expect(lagging, 'services not converged').toEqual([])
+}
+
+/** The app answers its health path over HTTPS with an expected status (polled up to `timeoutMs`). */
+export async function expectServes(
+  { run, waitForHttp }: AppHandle,
+  timeoutMs = 90_000,
+): Promise<void> {
+  const { path, statuses } = run.health
+  const response = await waitForHttp(path, (r) => statuses.includes(r.status), timeoutMs)
+  expect(
+    statuses,
+    `GET ${run.url}${path.slice(1)} answered ${response.status}: ${response.body.slice(0, 300)}`,
+  ).toContain(response.status)
+}

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { commitChange } from '../../harness/fixtures/recipe-repo.ts'
+import { deleteTag } from '../../harness/git/index.ts'
+import type { RunResult } from '../../harness/run/report-files.ts'
+import { fixtureRepo } from '../support/fixtures.ts'
+import { expectNothingLeft, runRecipe } from '../support/run-recipe.ts'
+
+type Repo = Awaited<ReturnType<typeof fixtureRepo>>
+const repos: Repo[] = []
+
+async function tinyHtml(change?: Parameters<typeof commitChange>[1]): Promise<Repo> {
+  const repo = await fixtureRepo('tiny-html')
+  repos.push(repo)
+  if (change !== undefined) {
+    await commitChange(repo.path, change)
+  }
+  return repo
+}
+
+function statuses(result: RunResult | undefined): Record<string, string> {
+  return Object.fromEntries((result?.tiers ?? []).map((t) => [t.tier, t.status]))
+}
+
+function reason(result: RunResult | undefined, tier: string): string {
+  return result?.tiers.find((t) => t.tier === tier)?.reason ?? ''
+}
+
+afterAll(() => {
+  for (const repo of repos) {
+    repo.cleanup()
+  }
+})
+
+describe('the full lifecycle against one deployment', () => {
+  let green: Awaited<ReturnType<typeof runRecipe>>
+
+  beforeAll(async () => {
+    green = await runRecipe({ projects: ['tiny-html'], src: (await tinyHtml()).path })
+  })
+
+  test('every tier is green, with one deploy', async () => {
+    expect(statuses(green.result), green.output).toEqual({
+      install: 'pass',
+      upgrade: 'pass',
+      backup: 'pass',
+      restore: 'pass',
+      custom: 'pass',
+    })
+    expect(green.output).toContain(
+      'LIFECYCLE install: pass | upgrade: pass | backup: pass | restore: pass | custom: pass',
+    )
+    expect(green.result?.deployCount).toBe(1)
+    expect(green.code).toBe(0)
+    await expectNothingLeft(green.result!)
+  })
+
+  test('the upgrade went from the previous release to the code under test', () => {
+    expect(green.result?.baseVersion).toBe('1.0.0+1.35.0')
+    expect(green.result?.headVersion).toBe('1.1.0+1.35.0')
+  })
+
+  test('the marker proof is in the test names and results', () => {
+    const restore = green.result?.tiers.find((t) => t.tier === 'restore')
+    const names = restore?.tests.map((t) => `${t.state} ${t.name}`) ?? []
+    expect(names).toContainEqual(
+      expect.stringMatching(
+        /^passed the marker written before the backup \(ccci-[0-9a-f]{12}\) is back after the restore$/,
+      ),
+    )
+    expect(names).toContainEqual(
+      expect.stringMatching(
+        /^passed the change made after the backup \(content\/\.ccci-mutation\) is gone after the restore$/,
+      ),
+    )
+  })
+})
+
+describe('fixtures that break one tier fail exactly that tier', () => {
+  test('an upgrade whose new version cannot start fails upgrade; backup and restore still run', async () => {
+    const repo = await tinyHtml({
+      message: 'a release that cannot start',
+      replace: {
+        'compose.yml': [
+          [
+            'command: ["/bin/sh", "/entrypoint.sh"]',
+            'command: ["/bin/sh", "-c", "echo this release cannot start >&2; exit 3"]',
+          ],
+          [
+            '    deploy:\n',
+            '    deploy:\n      update_config:\n        failure_action: rollback\n        order: start-first\n        monitor: 5s\n',
+          ],
+        ],
+      },
+    })
+    const run = await runRecipe({ projects: ['tiny-html'], src: repo.path })
+    expect(statuses(run.result), run.output).toEqual({
+      install: 'pass',
+      upgrade: 'fail',
+      backup: 'pass',
+      restore: 'pass',
+      custom: 'pass',
+    })
+    expect(reason(run.result, 'upgrade')).toMatch(/deploy of \S+ failed.*app: /)
+    expect(run.code).not.toBe(0)
+    await expectNothingLeft(run.result!)
+  })
+
+  test('a backup pre-hook that fails fails backup, and restore is skipped', async () => {
+    const repo = await tinyHtml({
+      message: 'a backup hook that fails',
+      replace: {
+        'compose.yml': [
+          [
+            '- "backupbot.backup=true"',
+            '- "backupbot.backup=true"\n        - "backupbot.backup.pre-hook=echo cannot dump the site >&2; exit 4"',
+          ],
+        ],
+      },
+    })
+    const run = await runRecipe({ projects: ['tiny-html'], src: repo.path })
+    expect(statuses(run.result), run.output).toEqual({
+      install: 'pass',
+      upgrade: 'pass',
+      backup: 'fail',
+      restore: 'skip',
+      custom: 'pass',
+    })
+    expect(reason(run.result, 'backup')).toMatch(
+      /backupbot.backup.pre-hook of service app failed with exit code 4/,
+    )
+    expect(reason(run.result, 'restore')).toBe('prerequisite tier backup failed')
+    await expectNothingLeft(run.result!)
+  })
+
+  test('a restore that loses the marker fails restore', async () => {
+    const repo = await tinyHtml({
+      message: 'a restore hook that loses data',
+      replace: {
+        'compose.yml': [
+          [
+            '- "backupbot.backup=true"',
+            '- "backupbot.backup=true"\n        - "backupbot.restore.post-hook=rm -f /var/www/.ccci-marker"',
+          ],
+        ],
+      },
+    })
+    const run = await runRecipe({ projects: ['tiny-html'], src: repo.path })
+    expect(statuses(run.result), run.output).toEqual({
+      install: 'pass',
+      upgrade: 'pass',
+      backup: 'pass',
+      restore: 'fail',
+      custom: 'pass',
+    })
+    expect(reason(run.result, 'restore')).toMatch(/\.ccci-marker/)
+    await expectNothingLeft(run.result!)
+  })
+
+  test('a recipe with a single release skips upgrade with the reason', async () => {
+    const repo = await tinyHtml()
+    await deleteTag(repo.path, '1.0.0+1.35.0')
+    const run = await runRecipe({ projects: ['tiny-html'], src: repo.path })
+    expect(run.output).toContain('upgrade: skip (no previous published version)')
+    expect(statuses(run.result)).toMatchObject({
+      install: 'pass',
+      upgrade: 'skip',
+      backup: 'pass',
+      restore: 'pass',
+    })
+    expect(run.code).toBe(0)
+    await expectNothingLeft(run.result!)
+  })
+})
