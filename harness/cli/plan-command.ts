@@ -2,12 +2,18 @@ import { relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { validateRef, validateSource } from '../git/index.ts'
 import { validateRecipeName } from '../recipe/recipe-name.ts'
+import type { PlannedFile } from '../run/tier-plan.ts'
 import { knownRecipes, planRecipe, type RecipePlan } from '../vitest/recipe-projects.ts'
 import type { Command } from './command.ts'
 
 /** The plan as text: per tier, each file with its layer, skipped generic files, repo-local files not run. */
 export function formatPlan(plan: RecipePlan, root: string): string {
-  const show = (path: string) => (path.startsWith(root) ? relative(root, path) : path)
+  const show = (file: PlannedFile, tier: string) =>
+    file.layer === 'repo-local'
+      ? `tests/${tier}/${file.relative}`
+      : file.path.startsWith(root)
+        ? relative(root, file.path)
+        : file.path
   const lines = [
     `plan for ${plan.recipe}` +
       (plan.source === undefined
@@ -25,14 +31,14 @@ export function formatPlan(plan: RecipePlan, root: string): string {
     for (const file of tier.files) {
       const replaces = tier.replaced.filter((r) => r.relative === file.relative).map((r) => r.layer)
       lines.push(
-        `  run      ${file.layer.padEnd(10)} ${show(file.path)}${replaces.length > 0 ? `  (replaces ${replaces.join(', ')})` : ''}`,
+        `  run      ${file.layer.padEnd(10)} ${show(file, tier.tier)}${replaces.length > 0 ? `  (replaces ${replaces.join(', ')})` : ''}`,
       )
     }
     for (const file of tier.skippedGeneric) {
-      lines.push(`  skipped  ${file.layer.padEnd(10)} ${show(file.path)}  (${file.reason})`)
+      lines.push(`  skipped  ${file.layer.padEnd(10)} ${show(file, tier.tier)}  (${file.reason})`)
     }
     for (const file of tier.notRun) {
-      lines.push(`  not run  ${file.layer.padEnd(10)} ${file.relative}  (${file.reason})`)
+      lines.push(`  not run  ${file.layer.padEnd(10)} ${show(file, tier.tier)}  (${file.reason})`)
     }
   }
   return `${lines.join('\n')}\n`

@@ -10,6 +10,11 @@ export interface ExtraEnvContext {
   /** The wildcard suffix, e.g. `ccci.localhost`. */
   suffix: string
   recipe: string
+  /**
+   * A sibling name for a subdomain the app needs, one label deep so the wildcard certificate
+   * covers it: `sibling('auth')` on `keyc-1a2b3c.ccci.localhost` is `auth-keyc-1a2b3c.ccci.localhost`.
+   */
+  sibling: (label: string) => string
 }
 
 export type ExtraEnv =

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { CcciError } from '../errors.ts'
 import { MAX_SWARM_NAME } from '../swarm/secrets.ts'
 
 /**
@@ -22,4 +23,15 @@ export function stackName(domain: string): string {
 /** Room left for `_<secret>_<version>` after the stack name. */
 export function secretNameBudget(domain: string): number {
   return MAX_SWARM_NAME - stackName(domain).length
+}
+
+/** `<label>-<first label of domain>.<rest>`: a subdomain flattened so `*.<suffix>` still covers it. */
+export function siblingDomain(domain: string, label: string): string {
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(label)) {
+    throw new CcciError('CCCI_BAD_LABEL', `not a DNS label: ${JSON.stringify(label)}`, {
+      hint: 'use lower-case letters, digits and -, e.g. sibling("auth")',
+    })
+  }
+  const dot = domain.indexOf('.')
+  return `${label}-${domain.slice(0, dot)}${domain.slice(dot)}`
 }

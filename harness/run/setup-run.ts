@@ -16,7 +16,7 @@ import { stackServices } from '../docker/index.ts'
 import { isBackupCapable } from '../swarm/backupbot-labels.ts'
 import type { RunContext } from '../vitest/context.ts'
 import { appRef, createDriver, resolveDriverName } from './driver-factory.ts'
-import { runDomain } from './domain.ts'
+import { runDomain, siblingDomain } from './domain.ts'
 import { findInstallSteps, runInstallSteps } from './hooks.ts'
 import { findOrphans, reapOrphans } from './janitor.ts'
 import { ownerLabels } from './labels.ts'
@@ -178,7 +178,12 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
     checkAborted(signal)
     const env = {
       LETS_ENCRYPT_ENV: '',
-      ...resolveExtraEnv(config, { domain, suffix: settings.domainSuffix, recipe }),
+      ...resolveExtraEnv(config, {
+        domain,
+        suffix: settings.domainSuffix,
+        recipe,
+        sibling: (label) => siblingDomain(domain, label),
+      }),
     }
     await driver.newApp(
       app,

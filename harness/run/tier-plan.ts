@@ -82,7 +82,7 @@ export function planTier(input: TierPlanInput): TierPlan {
     for (const rel of testFiles(dir)) {
       const file: PlannedFile = { relative: rel, path: join(dir ?? '', rel), layer }
       if (layer === 'repo-local' && !input.repoLocalApproved) {
-        plan.notRun.push({ ...file, reason: 'not approved (recipes/repo-local-approved.txt)' })
+        plan.notRun.push({ ...file, reason: 'not approved in repo-local-approved.txt' })
         continue
       }
       if (layer === 'generic' && input.skipGenericReason !== undefined) {

@@ -1,4 +1,4 @@
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import {
   defineConfig,
   type TestProjectInlineConfiguration,
@@ -38,6 +38,18 @@ export interface RecipePlan {
 }
 
 /**
+ * Whether a recipe's own `tests/` may run: it is listed in `repo-local-approved.txt` beside its
+ * config folder, or in `recipes/repo-local-approved.txt` of this checkout. Default deny.
+ */
+export function approvedForRepoLocal(entry: RecipeEntry, root: string): boolean {
+  const files = [join(root, 'recipes', 'repo-local-approved.txt')]
+  if (entry.dir !== undefined) {
+    files.push(join(dirname(entry.dir), 'repo-local-approved.txt'))
+  }
+  return files.some((file) => readAllowlist(file).approved.has(entry.name))
+}
+
+/**
  * The tier plans of one recipe. The source is fetched (and its repo-local tests snapshotted) only
  * when `fetch` is set: for the recipe a command line selects.
  */
@@ -63,9 +75,7 @@ export async function planRecipe(
       sourceError = describeError(error)
     }
   }
-  const approved = readAllowlist(
-    join(settings.root, 'recipes', 'repo-local-approved.txt'),
-  ).approved.has(entry.name)
+  const approved = approvedForRepoLocal(entry, settings.root)
   const tiers = TIERS.map((tier) =>
     planTier({
       tier,
@@ -132,5 +142,9 @@ export async function recipeContainer(recipe: string): Promise<ViteUserConfig> {
         },
       }
     })
-  return defineConfig({ test: { name: recipe, root: settings.root, projects } })
+  return defineConfig({
+    // Repo-local tests live outside this checkout; they import the harness through this alias.
+    resolve: { alias: { '@cc-ci/harness': join(settings.root, 'harness', 'testing', 'index.ts') } },
+    test: { name: recipe, root: settings.root, projects },
+  })
 }

@@ -1,6 +1,11 @@
 import { expect, test } from 'vitest'
 import { configurationDoc } from '../../harness/config/configuration-doc.ts'
+import { recipeJsonSchema } from '../../harness/recipe/recipe-schema-doc.ts'
 
 test('docs/configuration.md lists every environment variable cc-ci reads', async () => {
   await expect(configurationDoc()).toMatchFileSnapshot('../../docs/configuration.md')
+})
+
+test('docs/recipe.schema.json is the schema of recipe.ts', async () => {
+  await expect(recipeJsonSchema()).toMatchFileSnapshot('../../docs/recipe.schema.json')
 })

@@ -1,0 +1,28 @@
+import { describe, expect, test } from 'vitest'
+import { projectFilters, selectedRecipes } from '../../harness/vitest/project-filter.ts'
+
+const recipes = ['custom-html', 'keycloak', 'custom-html-extra']
+const tiers = ['install', 'upgrade', 'backup', 'restore', 'custom']
+
+describe('which recipes a command line selects', () => {
+  test('reads --project in both spellings', () => {
+    expect(projectFilters(['run', '--project', 'a', '--project=b (install)', '-u'])).toEqual([
+      'a',
+      'b (install)',
+    ])
+  })
+
+  test.each([
+    [[], recipes],
+    [['custom-html'], ['custom-html']],
+    [['CUSTOM-HTML'], ['custom-html']],
+    [['custom-html (install)'], ['custom-html']],
+    [['custom-*'], ['custom-html', 'custom-html-extra']],
+    [['*(upgrade)'], recipes],
+    [['keycloak', '!keycloak (custom)'], ['keycloak']],
+    [['keycloak', '!keycloak'], []],
+    [['nothing'], []],
+  ])('%j selects %j', (filters, expected) => {
+    expect(selectedRecipes(filters, recipes, tiers)).toEqual(expected)
+  })
+})

@@ -1,0 +1,76 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { loadRecipeConfig } from '../../harness/recipe/load-recipe.ts'
+import { resolveExtraEnv } from '../../harness/recipe/recipe-config.ts'
+import { siblingDomain } from '../../harness/run/domain.ts'
+
+const harness = join(process.cwd(), 'harness', 'recipe', 'recipe-config.ts')
+
+function recipeDir(source: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'ccci-recipe-')), 'keycloak')
+  mkdirSync(dir)
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n')
+  writeFileSync(join(dir, 'recipe.ts'), source)
+  return dir
+}
+
+async function loadError(source: string): Promise<string> {
+  const dir = recipeDir(source)
+  return loadRecipeConfig({ name: 'keycloak', dir }).then(
+    () => 'loaded',
+    (error: Error) => error.message,
+  )
+}
+
+describe('recipe.ts', () => {
+  test('without a recipe.ts every key has its default (zero config)', async () => {
+    const config = await loadRecipeConfig({ name: 'keycloak', dir: undefined })
+    expect(config).toMatchObject({
+      skipGeneric: [],
+      expectedNA: {},
+      health: { path: '/', status: 200 },
+    })
+  })
+
+  test('a valid config with an extraEnv function', async () => {
+    const dir = recipeDir(
+      `import { defineRecipe } from ${JSON.stringify(harness)}\n` +
+        `export default defineRecipe({ skipGeneric: ['upgrade'], expectedNA: { backup: 'no state' },\n` +
+        `  extraEnv: ({ sibling }) => ({ AUTH_DOMAIN: sibling('auth') }), health: { path: '/health', status: [200, 204] } })\n`,
+    )
+    const config = await loadRecipeConfig({ name: 'keycloak', dir })
+    const domain = 'keyc-1a2b3c.ccci.localhost'
+    expect(
+      resolveExtraEnv(config, {
+        domain,
+        suffix: 'ccci.localhost',
+        recipe: 'keycloak',
+        sibling: (l) => siblingDomain(domain, l),
+      }),
+    ).toEqual({
+      AUTH_DOMAIN: 'auth-keyc-1a2b3c.ccci.localhost',
+    })
+    expect(config.health).toEqual({ path: '/health', status: [200, 204] })
+  })
+
+  test('an unknown key names the file and the key', async () => {
+    const message = await loadError(`export default { skipGenerics: ['upgrade'] }\n`)
+    expect(message).toMatch(/keycloak\/recipe\.ts is not a valid recipe config/)
+    expect(message).toMatch(/Unrecognized key.*skipGenerics/)
+  })
+
+  test('a wrong type names the key path and what was expected', async () => {
+    const message = await loadError(
+      `export default { timeouts: { upgrade: '10m' }, skipGeneric: ['install', 'deploy'] }\n`,
+    )
+    expect(message).toMatch(/timeouts\.upgrade: .*expected number/i)
+    expect(message).toMatch(/skipGeneric/)
+  })
+
+  test('a file that does not load says so', async () => {
+    expect(await loadError(`export default {\n`)).toMatch(/recipe\.ts does not load/)
+    expect(await loadError(`export const recipe = {}\n`)).toMatch(/has no default export/)
+  })
+})
