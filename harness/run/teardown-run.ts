@@ -132,5 +132,12 @@ export async function teardownRun(
   if (runId !== undefined && report.ok) {
     releaseLease(settings.home, runId)
   }
+  if (runId !== undefined) {
+    if (report.ok) {
+      log.info(`teardown complete: nothing of run ${runId} is left`)
+    } else {
+      log.warn(`teardown incomplete for run ${runId}: run ./ccci janitor`)
+    }
+  }
   return report
 }
