@@ -3,6 +3,7 @@ import { loadSettings } from '../config/settings.ts'
 import { CcciError, describeError } from '../errors.ts'
 import { createLogger } from '../log.ts'
 import { loadRecipeConfig } from '../recipe/load-recipe.ts'
+import { redactProcessOutput } from '../run/redact-output.ts'
 import { registry } from '../run/run-registry.ts'
 import { setupRun } from '../run/setup-run.ts'
 import { skipGenericWarning } from '../run/skip-generic.ts'
@@ -93,6 +94,7 @@ export async function setup(project: TestProject): Promise<void> {
   const settings = loadSettings()
   const config = await loadRecipeConfig({ name: first.recipe, dir: first.configDir })
   ownSignals(project.vitest)
+  redactProcessOutput()
   const run = registry()
   run.startedAt = new Date().toISOString()
   const pending = setupRun(
