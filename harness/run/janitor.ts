@@ -12,7 +12,7 @@ import {
 } from '../docker/index.ts'
 import { describeError } from '../errors.ts'
 import type { Logger } from '../log.ts'
-import { RUN_LABEL, WARM_LABEL } from './labels.ts'
+import { RECIPE_LABEL, RUN_LABEL, WARM_LABEL } from './labels.ts'
 import { leaseAlive, readLeases, releaseLease, type Lease } from './lease.ts'
 
 /** Everything one dead run left behind. */
@@ -48,17 +48,20 @@ async function ownedObjects(): Promise<DockerObject[]> {
     listSecrets(filter),
     listVolumes(filter),
   ])
-  return [...services, ...lists.flat()].filter((o) => o.labels[WARM_LABEL] !== 'true')
+  return [...services, ...lists.flat()]
 }
 
 /**
- * Runs that are no longer alive (no lease, or a lease whose process is gone) and what they own:
- * Docker objects by owner label, and their env file and run folder. Live runs and warm
- * canonicals are never touched.
+ * The janitor's decision, pure: which runs are dead (no lease, or a lease whose process is gone)
+ * and what they own. Objects of live runs and warm canonicals (`cc-ci.warm=true`) are never
+ * included. `fileExists` filters the env files and run folders of dead leases.
  */
-export async function findOrphans(settings: Settings): Promise<Orphan[]> {
-  const leases = readLeases(settings.home)
-  const alive = new Set(leases.filter(leaseAlive).map((l) => l.runId))
+export function decideOrphans(
+  objects: readonly DockerObject[],
+  leases: readonly Lease[],
+  alive: ReadonlySet<string>,
+  fileExists: (path: string) => boolean,
+): Orphan[] {
   const orphans = new Map<string, Orphan>()
   const orphan = (runId: string, recipe: string | undefined): Orphan => {
     let entry = orphans.get(runId)
@@ -68,21 +71,28 @@ export async function findOrphans(settings: Settings): Promise<Orphan[]> {
     }
     return entry
   }
-  for (const object of await ownedObjects()) {
+  for (const object of objects) {
     const runId = object.labels[RUN_LABEL] ?? ''
-    if (!alive.has(runId)) {
-      orphan(runId, object.labels['cc-ci.recipe']).objects.push(object)
+    if (!alive.has(runId) && object.labels[WARM_LABEL] !== 'true') {
+      orphan(runId, object.labels[RECIPE_LABEL]).objects.push(object)
     }
   }
   for (const lease of leases.filter((l) => !alive.has(l.runId))) {
     const entry = orphan(lease.runId, lease.recipe)
     entry.lease = lease
-    entry.files = [lease.envFile, lease.runDir].filter((file) => existsSync(file))
+    entry.files = [lease.envFile, lease.runDir].filter(fileExists)
   }
   for (const entry of orphans.values()) {
     entry.objects.sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind))
   }
   return [...orphans.values()]
+}
+
+/** Runs that are no longer alive and what they own, read from Docker and the leases. */
+export async function findOrphans(settings: Settings): Promise<Orphan[]> {
+  const leases = readLeases(settings.home)
+  const alive = new Set(leases.filter(leaseAlive).map((l) => l.runId))
+  return decideOrphans(await ownedObjects(), leases, alive, existsSync)
 }
 
 export interface ReapReport {
