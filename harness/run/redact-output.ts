@@ -1,6 +1,6 @@
 import { redact } from '../redact.ts'
 
-type Write = typeof process.stdout.write
+type AnyWrite = (chunk: unknown, ...rest: unknown[]) => boolean
 
 /**
  * From now on, everything this process prints (Vitest's reporters, relayed test output, cc-ci's
@@ -8,13 +8,16 @@ type Write = typeof process.stdout.write
  */
 export function redactProcessOutput(): void {
   for (const stream of [process.stdout, process.stderr]) {
-    const original = stream.write.bind(stream) as Write
-    const patched = ((chunk: unknown, ...rest: unknown[]) => {
-      const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : undefined
-      return text === undefined
-        ? (original as (...args: unknown[]) => boolean)(chunk, ...rest)
-        : (original as (...args: unknown[]) => boolean)(redact(text), ...rest)
-    }) as Write
-    stream.write = patched
+    const original: AnyWrite = stream.write.bind(stream)
+    const patched: AnyWrite = (chunk, ...rest) => {
+      const text =
+        typeof chunk === 'string'
+          ? chunk
+          : Buffer.isBuffer(chunk)
+            ? chunk.toString('utf8')
+            : undefined
+      return original(text === undefined ? chunk : redact(text), ...rest)
+    }
+    stream.write = patched as typeof stream.write
   }
 }
