@@ -8,7 +8,7 @@ type AnyWrite = (chunk: unknown, ...rest: unknown[]) => boolean
  */
 export function redactProcessOutput(): void {
   for (const stream of [process.stdout, process.stderr]) {
-    const original: AnyWrite = stream.write.bind(stream)
+    const original = stream.write.bind(stream) as unknown as AnyWrite
     const patched: AnyWrite = (chunk, ...rest) => {
       const text =
         typeof chunk === 'string'
@@ -18,6 +18,6 @@ export function redactProcessOutput(): void {
             : undefined
       return original(text === undefined ? chunk : redact(text), ...rest)
     }
-    stream.write = patched as typeof stream.write
+    stream.write = patched
   }
 }
