@@ -48,6 +48,8 @@ export function startRun(options: RunOptions): StartedCommand {
         CCCI_RECIPE_DIRS: (options.recipeDirs ?? [FIXTURE_CONFIG]).join(':'),
         SRC: options.src,
         REF: options.ref,
+        // A domain of its own, so concurrent runs on this machine never share one.
+        PR: String(100_000 + Math.floor(Math.random() * 900_000)),
         FORCE_COLOR: '0',
         NO_COLOR: '1',
         ...options.env,
