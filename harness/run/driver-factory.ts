@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { AbraDriver, type AbraTimeouts } from '../abra/index.ts'
 import type { Settings } from '../config/settings.ts'
 import type { AppDriver, AppRef } from '../driver/app-driver.ts'
 import type { Logger } from '../log.ts'
@@ -10,8 +11,17 @@ export interface DriverOptions {
   ownerLabels: Record<string, string>
   log: Logger
   onSecretValue?: (value: string) => void
-  /** Where the swarm driver keeps backups (the run folder's `backups/`). */
+  /** Where the drivers keep backups (the run folder's `backups/`). */
   backupDir: string
+  /**
+   * abra driver: where each app gets its own ABRA_DIR (`<workDir>/<stack>`). Default: `abra/`
+   * next to `backupDir`, i.e. in the run folder, so it goes with the run.
+   */
+  workDir?: string
+  /** abra driver: the abra executable (default `abra` on PATH). */
+  abraBin?: string
+  /** abra driver: command deadlines. */
+  abraTimeouts?: Partial<AbraTimeouts>
 }
 
 /** The driver a run uses: `CCCI_DRIVER`, or abra when it is on PATH, else swarm. */
@@ -32,9 +42,21 @@ function existsExecutable(file: string): boolean {
   }
 }
 
+/**
+ * The driver called `name`. The abra driver finds the shared ABRA_DIR and server through each
+ * app's env file (`appRef()` puts it at `<settings.abraDir>/servers/<settings.server>/`).
+ */
 export function createDriver(name: 'swarm' | 'abra', options: DriverOptions): AppDriver {
   if (name === 'abra') {
-    throw new Error('the abra driver is not available yet; set CCCI_DRIVER=swarm')
+    return new AbraDriver({
+      ownerLabels: options.ownerLabels,
+      log: options.log,
+      onSecretValue: options.onSecretValue,
+      backupDir: options.backupDir,
+      workDir: options.workDir ?? join(dirname(options.backupDir), 'abra'),
+      abraBin: options.abraBin,
+      timeouts: options.abraTimeouts,
+    })
   }
   return new SwarmDriver(options)
 }

@@ -11,6 +11,8 @@ interface Registry {
   setup: Promise<unknown> | undefined
   abort: AbortController
   interrupted: 'SIGINT' | 'SIGTERM' | undefined
+  /** Why setup stopped before the tiers could run (printable). */
+  setupError: string | undefined
 }
 
 const KEY = Symbol.for('cc-ci.run-registry')
@@ -23,6 +25,7 @@ export function registry(): Registry {
     setup: undefined,
     abort: new AbortController(),
     interrupted: undefined,
+    setupError: undefined,
   }
   return holder[KEY]
 }

@@ -1,5 +1,6 @@
 import type { TestProject, Vitest } from 'vitest/node'
-import { loadSettings } from '../config/settings.ts'
+import { loadSettings, type Settings } from '../config/settings.ts'
+import { hostStatus } from '../host/local-host.ts'
 import { CcciError, describeError } from '../errors.ts'
 import { createLogger } from '../log.ts'
 import { loadRecipeConfig } from '../recipe/load-recipe.ts'
@@ -55,7 +56,51 @@ function ownSignals(vitest: Vitest): void {
   }
 }
 
+/** Fails fast, before anything is created, when the host cannot take a deployment. */
+async function requireHost(settings: Settings): Promise<void> {
+  const status = await hostStatus(settings)
+  if (!status.engine.reachable || status.engine.swarm !== 'active') {
+    throw new CcciError(
+      'CCCI_HOST_NOT_READY',
+      `no swarm to deploy to: ${status.engine.reachable ? `swarm is ${status.engine.swarm ?? 'inactive'}` : (status.engine.error ?? 'Docker does not answer')}`,
+      {
+        hint: 'run `./ccci host up` (or use `./ccci run`, which does); nothing was deployed',
+      },
+    )
+  }
+  if (settings.proxy === 'local' && !status.ready) {
+    const missing = [
+      !status.network && 'the proxy network',
+      status.tls?.suffix !== settings.domainSuffix &&
+        `a certificate for *.${settings.domainSuffix}`,
+      !Object.values(status.images).every(Boolean) && 'the base images',
+      !status.proxy.present && 'the ccci-proxy service',
+    ].filter(Boolean)
+    throw new CcciError(
+      'CCCI_HOST_NOT_READY',
+      `the local host is not ready: missing ${missing.join(', ')}`,
+      {
+        hint: 'run `./ccci host up` (or use `./ccci run`, which does); nothing was deployed',
+      },
+    )
+  }
+}
+
 export async function setup(project: TestProject): Promise<void> {
+  try {
+    await start(project)
+  } catch (error) {
+    // Vitest reports a failing global setup as "No test files found"; say what really happened.
+    const report = describeError(error)
+    registry().setupError = report
+    process.stderr.write(
+      `\ncc-ci: the run stopped before it could test anything:\n${report.replace(/^/gm, '  ')}\n\n`,
+    )
+    throw error
+  }
+}
+
+async function start(project: TestProject): Promise<void> {
   const tiers = selectedTiers(project.vitest)
   const recipes = [...new Set(tiers.map((t) => t.recipe))]
   if (recipes.length !== 1) {
@@ -92,6 +137,7 @@ export async function setup(project: TestProject): Promise<void> {
     log.warn(warning)
   }
   const settings = loadSettings()
+  await requireHost(settings)
   const config = await loadRecipeConfig({ name: first.recipe, dir: first.configDir })
   ownSignals(project.vitest)
   redactProcessOutput()

@@ -78,7 +78,8 @@ export class TierReporter implements Reporter {
     const out = (line: string) => process.stdout.write(`${line}\n`)
     if (context === undefined) {
       const why =
-        unhandled.map((e) => redact(describeError(e))).join('\n') || 'no recipe tier was selected'
+        run.setupError ??
+        (unhandled.map((e) => redact(describeError(e))).join('\n') || 'no recipe tier was selected')
       out(`\nLIFECYCLE not run: the run stopped before deploying\n${why}`)
       return
     }
