@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { commitChange } from '../../harness/fixtures/recipe-repo.ts'
-import { deleteTag } from '../../harness/git/index.ts'
+import { checkout, deleteTag, updateRef } from '../../harness/git/index.ts'
 import type { RunResult } from '../../harness/run/report-files.ts'
 import { fixtureRepo } from '../support/fixtures.ts'
 import { expectNothingLeft, runRecipe } from '../support/run-recipe.ts'
@@ -168,6 +168,41 @@ describe('fixtures that break one tier fail exactly that tier', () => {
       restore: 'pass',
     })
     expect(run.code).toBe(0)
+    await expectNothingLeft(run.result!)
+  })
+})
+
+describe('the code under test is exactly SRC at REF', () => {
+  test('a release tag as REF deploys that release', async () => {
+    const repo = await tinyHtml()
+    const run = await runRecipe({
+      projects: ['tiny-html (install)'],
+      src: repo.path,
+      ref: '1.0.0+1.35.0',
+    })
+    expect(run.code, run.output).toBe(0)
+    expect(run.result?.headVersion).toBe('1.0.0+1.35.0')
+    expect(run.result?.tiers.find((t) => t.tier === 'install')?.status).toBe('pass')
+    await expectNothingLeft(run.result!)
+  })
+
+  test('a pull request ref is fetched and its commit tested, over the last release', async () => {
+    const repo = await tinyHtml()
+    const prHead = await commitChange(repo.path, {
+      message: 'a PR: a new title',
+      replace: { '.env.sample': [['Hello from tiny-html', 'Hello from a pull request']] },
+    })
+    await checkout(repo.path, '1.1.0+1.35.0')
+    await updateRef(repo.path, 'refs/pull/7/head', prHead)
+    const run = await runRecipe({
+      projects: ['tiny-html (install)', 'tiny-html (upgrade)'],
+      src: repo.path,
+      ref: 'refs/pull/7/head',
+    })
+    expect(run.code, run.output).toBe(0)
+    expect(run.result?.source.commit).toBe(prHead)
+    expect(run.result?.baseVersion).toBe('1.1.0+1.35.0')
+    expect(run.result?.tiers.find((t) => t.tier === 'upgrade')?.status).toBe('pass')
     await expectNothingLeft(run.result!)
   })
 })
