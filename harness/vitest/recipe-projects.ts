@@ -144,7 +144,12 @@ export async function recipeContainer(recipe: string): Promise<ViteUserConfig> {
     })
   return defineConfig({
     // Repo-local tests live outside this checkout; they import the harness through this alias.
-    resolve: { alias: { '@cc-ci/harness': join(settings.root, 'harness', 'testing', 'index.ts') } },
+    resolve: {
+      alias: {
+        '@cc-ci/harness': join(settings.root, 'harness', 'testing', 'index.ts'),
+        '@cc-ci/browser': join(settings.root, 'harness', 'browser', 'index.ts'),
+      },
+    },
     test: { name: recipe, root: settings.root, projects },
   })
 }
