@@ -34,6 +34,7 @@ import { composeFiles, deployEnv, readAppEnv } from './app-env.ts'
 import { describeConvergence, serviceConvergence, waitForConvergence } from './converge.ts'
 import { setEnvValue } from './env-file.ts'
 import { createBackup, restoreBackup, type BackupOptions } from './backup.ts'
+import { lintRecipe } from './lint.ts'
 import { buildOverride } from './override.ts'
 import { runningContainer } from './service-container.ts'
 import { renderStack, type RenderedStack } from './render.ts'
@@ -344,13 +345,9 @@ export class SwarmDriver implements AppDriver {
     }
   }
 
+  /** The checks of `abra recipe lint` the driver can make itself (harness/swarm/lint.ts). */
   lint(app: AppRef): Promise<LintResult> {
-    return Promise.reject(
-      new CcciError(
-        'CCCI_NOT_SUPPORTED',
-        `lint of ${app.recipe}: not supported yet by the swarm driver`,
-      ),
-    )
+    return lintRecipe(app)
   }
 }
 

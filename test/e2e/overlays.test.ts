@@ -63,7 +63,9 @@ describe('overlays: generic suites, recipe files and repo-local tests', () => {
     expect(names).toContain('install: the site answers over HTTPS with its own page')
     expect(names).not.toContain('install: the app answers over HTTPS with the expected status')
     expect(names).toContain('custom: the site serves the title from its env')
-    const browser = run.result?.tiers.flatMap((t) => t.tests).find((t) => t.name.startsWith('a browser sees'))
+    const browser = run.result?.tiers
+      .flatMap((t) => t.tests)
+      .find((t) => t.name.startsWith('a browser sees'))
     expect(browser?.state, 'the Playwright flow in real Chromium').toBe('passed')
     expect(names.some((n) => n.includes('repo-local'))).toBe(false)
     const custom = run.result?.plan.find((p) => p.tier === 'custom')

@@ -16,7 +16,11 @@ test('a secret value never reaches the output, the results, the PR comment or th
   const repo = await fixtureRepo('tiny-html')
   await commitChange(repo.path, {
     message: 'an app that prints its secret to its logs',
-    replace: { 'entrypoint.sh': [['exec httpd', 'echo "starting with token $(cat "$TOKEN_FILE")"\nexec httpd']] },
+    replace: {
+      'entrypoint.sh': [
+        ['exec httpd', 'echo "starting with token $(cat "$TOKEN_FILE")"\nexec httpd'],
+      ],
+    },
   })
   const canary = join(work, 'token')
   const run = await runRecipe({
@@ -33,11 +37,21 @@ test('a secret value never reaches the output, the results, the PR comment or th
   expect(run.output).toContain('[REDACTED]')
   const dir = run.resultsDir ?? ''
   const files = readdirSync(dir)
-  expect(files).toEqual(expect.arrayContaining(['result.json', 'summary.md', 'junit.xml', 'diagnostics.txt', 'state.json']))
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'result.json',
+      'summary.md',
+      'junit.xml',
+      'diagnostics.txt',
+      'state.json',
+    ]),
+  )
   for (const file of files) {
     expect(readFileSync(join(dir, file), 'utf8'), file).not.toContain(secret)
   }
-  expect(readFileSync(join(dir, 'diagnostics.txt'), 'utf8')).toContain('starting with token [REDACTED]')
+  expect(readFileSync(join(dir, 'diagnostics.txt'), 'utf8')).toContain(
+    'starting with token [REDACTED]',
+  )
   expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('[REDACTED]')
   await expectNothingLeft(run.result!)
 })

@@ -1,0 +1,607 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type {
+  AppDriver,
+  AppRef,
+  BackupArtifact,
+  DeployedState,
+  DeployOptions,
+  DeployResult,
+  ExecResult,
+  LintResult,
+  NewAppOptions,
+  ServiceState,
+} from '../driver/app-driver.ts'
+import {
+  listContainers,
+  listNetworks,
+  listSecrets,
+  listServices,
+  listVolumes,
+  removeObject,
+  type DockerObject,
+} from '../docker/index.ts'
+import { CcciError } from '../errors.ts'
+import type { Logger } from '../log.ts'
+import { registerSecret } from '../redact.ts'
+import { parseEnvFile, setEnvValue } from '../swarm/env-file.ts'
+import { STACK_LABEL } from '../swarm/swarm-driver.ts'
+import { extractJson, messagesOnly, parseWith } from './abra-output.ts'
+import { appAbraDirPath, prepareAbraDir } from './app-abra-dir.ts'
+import { AppListSchema, findApp, listedState } from './app-list.ts'
+import { AppPsSchema, psImages, psStates } from './app-ps.ts'
+import { archiveContents } from './backup-archive.ts'
+import { parseGeneratedSecrets } from './generated-secrets.ts'
+import { parseLintTable } from './lint-table.ts'
+import { abraError, runAbra, type AbraErrorOptions, type AbraOutput } from './run-abra.ts'
+import { parseSnapshots, saysNoSnapshots, SnapshotSchema, type Snapshot } from './snapshots.ts'
+
+const NAMESPACE = 'com.docker.stack.namespace'
+
+/** Deadlines of abra commands, in milliseconds. */
+export interface AbraTimeouts {
+  /** Any command not listed below (app new, secrets, ls, ps, run, lint...). Default 2 min. */
+  command: number
+  /** `app deploy` when the caller gives no convergence deadline. Default 15 min. */
+  deploy: number
+  /** `app undeploy` and the wait until the stack is gone. Default 3 min. */
+  undeploy: number
+  /** `app backup create`, `download` and `app restore`. Default 30 min. */
+  backup: number
+  /** `app logs`, which follows the logs: its output is taken when this deadline ends. Default 15 s. */
+  logs: number
+}
+
+const DEFAULT_TIMEOUTS: AbraTimeouts = {
+  command: 120_000,
+  deploy: 900_000,
+  undeploy: 180_000,
+  backup: 1_800_000,
+  logs: 15_000,
+}
+
+/** How the abra driver runs abra, and what it reports to the run. */
+export interface AbraDriverOptions {
+  /** Labels of the run (janitor, leftover check); exported to abra as CCCI_OWNER_LABELS. */
+  ownerLabels: Record<string, string>
+  log: Logger
+  /** Called with each secret value the driver creates or inserts, so the run can redact it. */
+  onSecretValue?: (value: string) => void
+  /** Where downloaded backups are kept (the run folder's `backups/`). */
+  backupDir: string
+  /** Each app gets its own ABRA_DIR at `<workDir>/<stack>` (see prepareAbraDir). */
+  workDir: string
+  /** The abra executable: a name looked up on PATH (default `abra`) or a path. */
+  abraBin?: string
+  timeouts?: Partial<AbraTimeouts>
+  /**
+   * Let abra check that DOMAIN resolves to the server (default false: CI domains resolve through
+   * the host's own wildcard, not public DNS, so deploys pass `--no-domain-checks`).
+   */
+  domainChecks?: boolean
+}
+
+interface CallOptions {
+  timeoutMs?: number
+  cwd?: string
+  /** Log each output line (never for commands whose output holds secrets). */
+  progress?: boolean
+}
+
+/**
+ * Drives the real `abra` CLI (docs/drivers.md): every operation is an abra command run under a
+ * pseudo-terminal with a deadline, in an ABRA_DIR of the app's own. Docker is only read, except
+ * for a final sweep of volumes and secrets abra leaves behind at teardown (reference/abra.md §11
+ * lesson 8). Secrets never appear on a command line or in a log.
+ */
+export class AbraDriver implements AppDriver {
+  readonly name = 'abra' as const
+  readonly #options: AbraDriverOptions
+  readonly #timeouts: AbraTimeouts
+  readonly #bin: string
+
+  constructor(options: AbraDriverOptions) {
+    this.#options = options
+    this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts }
+    this.#bin = options.abraBin ?? 'abra'
+  }
+
+  /** The environment of every abra command of this app. */
+  #env(app: AppRef): Record<string, string> {
+    return {
+      ABRA_DIR: prepareAbraDir(app, this.#options.workDir),
+      // Harmless for the real abra; the test double labels what it creates with these.
+      CCCI_OWNER_LABELS: JSON.stringify(this.#options.ownerLabels),
+      NO_COLOR: '1',
+      COLUMNS: '250',
+    }
+  }
+
+  async #call(app: AppRef, args: string[], options: CallOptions = {}): Promise<AbraOutput> {
+    const log = this.#options.log
+    const result = await runAbra({
+      bin: this.#bin,
+      args,
+      env: this.#env(app),
+      timeoutMs: options.timeoutMs ?? this.#timeouts.command,
+      cwd: options.cwd,
+      onLine:
+        options.progress === true
+          ? (line) => {
+              if (line.trim() !== '') {
+                log.info(`  ${line}`)
+              }
+            }
+          : undefined,
+    })
+    log.debug(
+      `${result.command}: ${result.timedOut ? 'killed at its deadline' : `exit ${result.exitCode}`} after ${result.durationMs} ms`,
+    )
+    return result
+  }
+
+  /** Runs an abra command and throws the typed error unless it exits 0 in time. */
+  async #run(
+    app: AppRef,
+    args: string[],
+    options: CallOptions & AbraErrorOptions = {},
+  ): Promise<AbraOutput> {
+    const result = await this.#call(app, args, options)
+    if (result.timedOut || result.exitCode !== 0) {
+      throw abraError(result, options)
+    }
+    return result
+  }
+
+  async newApp(app: AppRef, options: NewAppOptions): Promise<void> {
+    if (existsSync(app.envFile)) {
+      throw new CcciError('CCCI_APP_EXISTS', `app ${app.domain} already exists (${app.envFile})`, {
+        hint: 'another run may hold this domain; wait for it, or run `./ccci janitor` to reap leftovers',
+      })
+    }
+    const version = options.chaos === true ? undefined : options.version
+    await this.#run(
+      app,
+      [
+        'app',
+        'new',
+        app.recipe,
+        ...(version === undefined ? [] : [version]),
+        '--domain',
+        app.domain,
+        '--server',
+        app.server,
+        // Without --chaos abra checks out the latest release: keep the tree as it is instead.
+        ...(version === undefined ? ['--chaos'] : []),
+        '--no-input',
+        '--offline',
+      ],
+      { hint: `abra could not create ${app.domain}; its message above says why` },
+    )
+    if (!existsSync(app.envFile)) {
+      throw new CcciError(
+        'CCCI_ABRA_NO_ENV',
+        `\`abra app new\` succeeded but wrote no ${app.envFile}`,
+        {
+          hint: `is server ${app.server} known to abra under this ABRA_DIR (\`abra server ls\`)?`,
+        },
+      )
+    }
+    let text = readFileSync(app.envFile, 'utf8')
+    text = setEnvValue(text, 'DOMAIN', app.domain, { file: app.envFile })
+    for (const [key, value] of Object.entries(options.env ?? {})) {
+      text = setEnvValue(text, key, value, { file: app.envFile })
+    }
+    writeFileSync(app.envFile, text, { mode: 0o600 })
+  }
+
+  async generateSecrets(app: AppRef): Promise<string[]> {
+    const result = await this.#call(app, [
+      'app',
+      'secret',
+      'generate',
+      app.domain,
+      '--all',
+      '--machine',
+      '--no-input',
+    ])
+    const shown = messagesOnly(result.output)
+    let generated
+    try {
+      generated = parseGeneratedSecrets(result.output, result.command, shown)
+    } catch (error) {
+      if (result.timedOut || result.exitCode !== 0) {
+        throw abraError(result, { secretOutput: true })
+      }
+      throw error
+    }
+    for (const { value } of generated) {
+      registerSecret(value)
+      this.#options.onSecretValue?.(value)
+    }
+    if (result.timedOut || result.exitCode !== 0) {
+      throw abraError(result, {
+        secretOutput: true,
+        hint: 'abra names the secret it could not create; a name longer than 64 characters needs a shorter key or domain',
+      })
+    }
+    const env = parseEnvFile(readFileSync(app.envFile, 'utf8'), { file: app.envFile }).values
+    return generated.map(({ name }) => {
+      const version = env[`SECRET_${name.toUpperCase()}_VERSION`] ?? 'v1'
+      return `${app.stack}_${name}_${version}`
+    })
+  }
+
+  async insertSecret(app: AppRef, name: string, version: string, value: string): Promise<void> {
+    registerSecret(value)
+    this.#options.onSecretValue?.(value)
+    // The value goes through a private file, never the command line (`ps` shows argv to all).
+    const dir = mkdtempSync(join(tmpdir(), 'ccci-secret-'))
+    try {
+      const file = join(dir, 'value')
+      writeFileSync(file, value, { mode: 0o600 })
+      await this.#run(
+        app,
+        ['app', 'secret', 'insert', app.domain, name, version, file, '-f', '--no-input'],
+        { secretOutput: true },
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+
+  async deploy(app: AppRef, options: DeployOptions): Promise<DeployResult> {
+    const started = Date.now()
+    if (options.signal?.aborted === true) {
+      throw new CcciError('CCCI_INTERRUPTED', `deploy of ${app.domain}: the run was interrupted`)
+    }
+    const env = parseEnvFile(readFileSync(app.envFile, 'utf8'), { file: app.envFile }).values
+    const pinned = env.TYPE?.split(':')[1]
+    // As the swarm driver: an explicit version, else the one pinned in the env, else the tree.
+    const chaos = options.chaos === true || (options.version === undefined && pinned === undefined)
+    const version = chaos ? undefined : options.version
+    this.#options.log.step(
+      `deploying ${app.domain} (${chaos ? 'chaos: the working tree' : (version ?? pinned)}) with abra`,
+    )
+    await this.#run(
+      app,
+      [
+        'app',
+        'deploy',
+        app.domain,
+        ...(version === undefined ? [] : [version]),
+        ...(chaos ? ['--chaos'] : []),
+        '--force',
+        '--no-input',
+        '--offline',
+        ...(this.#options.domainChecks === true ? [] : ['--no-domain-checks']),
+      ],
+      {
+        timeoutMs:
+          options.timeoutMs === undefined
+            ? this.#timeouts.deploy
+            : options.timeoutMs + this.#timeouts.command,
+        progress: true,
+        code: 'CCCI_ABRA_DEPLOY_FAILED',
+        what: `deploy of ${app.domain} failed (abra)`,
+        hint: 'abra says above which service did not converge; `docker service ps --no-trunc <stack>_<service>` shows why its tasks stopped',
+      },
+    )
+    return { ...(await this.state(app)), durationMs: Date.now() - started }
+  }
+
+  async #listed(app: AppRef): Promise<ReturnType<typeof listedState>> {
+    const result = await this.#run(app, ['app', 'ls', '--machine', '--status', '--no-input'])
+    const list = parseWith(
+      AppListSchema,
+      extractJson(result.output, result.command),
+      result.command,
+      result.output,
+    )
+    return listedState(findApp(list, app.domain))
+  }
+
+  async undeploy(app: AppRef): Promise<void> {
+    if (!existsSync(app.envFile)) {
+      // abra knows an app only by its env file: without it, it cannot undeploy anything.
+      const services = await listServices({ labels: { [NAMESPACE]: app.stack } })
+      if (services.length > 0) {
+        throw new CcciError(
+          'CCCI_ABRA_NO_ENV',
+          `${app.stack} is deployed but ${app.envFile} is gone, so abra cannot undeploy it`,
+          {
+            hint: `\`docker stack rm ${app.stack}\` removes it; \`./ccci janitor\` reaps leftovers`,
+          },
+        )
+      }
+      return
+    }
+    if ((await this.#listed(app)).deployed) {
+      await this.#run(app, ['app', 'undeploy', app.domain, '--no-input'], {
+        timeoutMs: this.#timeouts.undeploy,
+        progress: true,
+      })
+    }
+    await this.#waitStackGone(app)
+  }
+
+  /** Until no service, container or network of the stack is left (abra may return earlier). */
+  async #waitStackGone(app: AppRef): Promise<void> {
+    const filter = { labels: { [NAMESPACE]: app.stack } }
+    const deadline = Date.now() + this.#timeouts.undeploy
+    for (;;) {
+      const left = [
+        ...(await listServices(filter)),
+        ...(await listContainers(filter)),
+        ...(await listNetworks(filter)),
+      ].map((o) => o.name)
+      if (left.length === 0) {
+        return
+      }
+      if (Date.now() >= deadline) {
+        throw new CcciError(
+          'CCCI_UNDEPLOY_TIMEOUT',
+          `${app.stack} still has ${left.join(', ')} after \`abra app undeploy\``,
+          {
+            hint: 'check `docker ps -a` for containers that do not stop; `./ccci janitor` retries the cleanup',
+          },
+        )
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_000))
+    }
+  }
+
+  /** Removes what abra left of the app (with a warning): the teardown must leave nothing. */
+  async #sweep(kind: string, left: readonly DockerObject[]): Promise<void> {
+    if (left.length === 0) {
+      return
+    }
+    this.#options.log.warn(
+      `abra left ${kind} ${left.map((o) => o.name).join(', ')}; cc-ci removes them`,
+    )
+    for (const object of left) {
+      await removeObject(object)
+    }
+  }
+
+  async removeVolumes(app: AppRef): Promise<string[]> {
+    const list = () => listVolumes({ labels: { [NAMESPACE]: app.stack } })
+    const before = await list()
+    if (before.length === 0) {
+      return []
+    }
+    if (existsSync(app.envFile)) {
+      // Containers that just stopped may still hold a volume for a moment: retry a little.
+      const deadline = Date.now() + 30_000
+      for (;;) {
+        const result = await this.#call(app, [
+          'app',
+          'volume',
+          'remove',
+          app.domain,
+          '--force',
+          '--no-input',
+        ])
+        if (!result.timedOut && result.exitCode === 0) {
+          break
+        }
+        if (Date.now() >= deadline) {
+          throw abraError(result, {
+            hint: `a container may still use a volume: \`docker ps -a --filter label=${NAMESPACE}=${app.stack}\``,
+          })
+        }
+        await new Promise((resolve) => setTimeout(resolve, 2_000))
+      }
+    }
+    await this.#sweep('volumes', await list())
+    return before.map((v) => v.name).sort()
+  }
+
+  async removeSecrets(app: AppRef): Promise<string[]> {
+    const list = async () =>
+      (await listSecrets()).filter(
+        (s) => s.labels[STACK_LABEL] === app.stack || s.name.startsWith(`${app.stack}_`),
+      )
+    const before = await list()
+    if (before.length === 0) {
+      return []
+    }
+    if (existsSync(app.envFile)) {
+      await this.#run(app, ['app', 'secret', 'remove', app.domain, '--all', '--no-input'], {
+        secretOutput: true,
+      })
+    }
+    // abra removes the versions named in the env only (§6.4): earlier versions stay.
+    await this.#sweep('secrets', await list())
+    return before.map((s) => s.name).sort()
+  }
+
+  removeEnv(app: AppRef): Promise<void> {
+    rmSync(app.envFile, { force: true })
+    rmSync(appAbraDirPath(app, this.#options.workDir), { recursive: true, force: true })
+    return Promise.resolve()
+  }
+
+  async #snapshots(app: AppRef): Promise<Snapshot[]> {
+    const result = await this.#call(app, ['app', 'backup', 'snapshots', app.domain, '--no-input'], {
+      timeoutMs: this.#timeouts.backup,
+    })
+    if (result.timedOut || result.exitCode !== 0) {
+      if (!result.timedOut && saysNoSnapshots(result.output)) {
+        return []
+      }
+      throw abraError(result, {
+        hint: 'is backup-bot-two deployed on this server (`abra app ls -r backup-bot-two`)?',
+      })
+    }
+    return parseSnapshots(result.output)
+  }
+
+  /**
+   * `app backup create`, then the new snapshot found by listing snapshots before and after (the
+   * output of `create` is no contract, §9.3), downloaded into the backup folder so the artifact
+   * can be inspected: which volumes and files it holds, and its size.
+   */
+  async backup(app: AppRef): Promise<BackupArtifact> {
+    const before = new Set((await this.#snapshots(app)).map((s) => s.id))
+    this.#options.log.step(`backing up ${app.domain} with abra`)
+    await this.#run(app, ['app', 'backup', 'create', app.domain, '--no-input'], {
+      timeoutMs: this.#timeouts.backup,
+      progress: true,
+      code: 'CCCI_ABRA_BACKUP_FAILED',
+      what: `backup of ${app.domain} failed (abra)`,
+      hint: "abra's output says which hook or volume failed; the recipe's backupbot labels select what is backed up",
+    })
+    const after = await this.#snapshots(app)
+    const fresh = after.filter((s) => !before.has(s.id))
+    const snapshot = fresh.at(-1)
+    if (snapshot === undefined) {
+      throw new CcciError(
+        'CCCI_ABRA_BACKUP_NO_SNAPSHOT',
+        `\`abra app backup create ${app.domain}\` succeeded but no new snapshot is listed`,
+        {
+          evidence: [{ label: 'snapshots now', text: after.map((s) => s.id).join('\n') }],
+          hint: 'check backup-bot-two: `abra app backup snapshots <domain>` should list the new one',
+        },
+      )
+    }
+    return this.#download(app, snapshot.id)
+  }
+
+  async #download(app: AppRef, id: string): Promise<BackupArtifact> {
+    const dir = this.#options.backupDir
+    mkdirSync(dir, { recursive: true })
+    const scratch = mkdtempSync(join(dir, '.download-'))
+    try {
+      await this.#run(app, ['app', 'backup', 'download', app.domain, '-s', id, '--no-input'], {
+        cwd: scratch,
+        timeoutMs: this.#timeouts.backup,
+      })
+      const archives = readdirSync(scratch).filter((f) => /\.(tar\.gz|tgz)$/.test(f))
+      const archive = archives[0]
+      if (archive === undefined || archives.length > 1) {
+        throw new CcciError(
+          'CCCI_ABRA_BACKUP_DOWNLOAD',
+          `\`abra app backup download\` of snapshot ${id} left ${archives.length} archives, expected one`,
+          {
+            evidence: [{ label: 'files', text: readdirSync(scratch).join('\n') }],
+            hint: 'this abra downloads backups another way than cc-ci knows; see docs/drivers.md',
+          },
+        )
+      }
+      const location = join(dir, `${id}.tar.gz`)
+      renameSync(join(scratch, archive), location)
+      const contents = await archiveContents(location, app.stack)
+      if (contents.files.length === 0) {
+        throw new CcciError(
+          'CCCI_BACKUP_EMPTY',
+          `the backup ${id} of ${app.domain} holds no files`,
+          {
+            evidence: [{ label: 'archive', text: location }],
+            hint: 'did the pre-hook write its dump? Check the backupbot.backup.volumes.<volume>.path labels against what the volumes hold',
+          },
+        )
+      }
+      this.#options.log.info(
+        `backup ${id}: ${contents.files.length} file(s), ${contents.sizeBytes} bytes`,
+      )
+      return { id, location, ...contents }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true })
+    }
+  }
+
+  async restore(app: AppRef, artifactId: string): Promise<void> {
+    const id = SnapshotSchema.shape.id.safeParse(artifactId)
+    if (!id.success) {
+      throw new CcciError(
+        'CCCI_BACKUP_NOT_FOUND',
+        `${JSON.stringify(artifactId)} is no snapshot id`,
+        {
+          hint: 'restore the id the backup returned',
+        },
+      )
+    }
+    this.#options.log.step(`restoring ${artifactId} into ${app.domain} with abra`)
+    await this.#run(app, ['app', 'restore', app.domain, '-s', id.data, '--no-input'], {
+      timeoutMs: this.#timeouts.backup,
+      progress: true,
+      code: 'CCCI_ABRA_RESTORE_FAILED',
+      what: `restore of ${artifactId} into ${app.domain} failed (abra)`,
+      hint: "abra's output says which hook or volume failed",
+    })
+  }
+
+  async ps(app: AppRef): Promise<ServiceState[]> {
+    const result = await this.#run(app, ['app', 'ps', app.domain, '--machine', '--no-input'])
+    const ps = parseWith(
+      AppPsSchema,
+      extractJson(result.output, result.command),
+      result.command,
+      result.output,
+    )
+    return psStates(ps, app.stack)
+  }
+
+  async logs(app: AppRef, service: string, lines = 50): Promise<string> {
+    // `app logs` follows the logs: what it printed until the deadline is the answer.
+    const result = await this.#call(
+      app,
+      ['app', 'logs', app.domain, service, '--tail', String(lines), '--no-input'],
+      { timeoutMs: this.#timeouts.logs },
+    )
+    if (!result.timedOut && result.exitCode !== 0) {
+      throw abraError(result)
+    }
+    return result.output
+  }
+
+  async run(
+    app: AppRef,
+    service: string,
+    command: string[],
+    timeoutMs = 60_000,
+  ): Promise<ExecResult> {
+    const result = await this.#call(
+      app,
+      ['app', 'run', app.domain, service, '--no-tty', '--', ...command],
+      { timeoutMs },
+    )
+    if (result.timedOut) {
+      throw abraError(result, {
+        hint: `the command did not finish in ${service}; run it by hand to see why`,
+      })
+    }
+    // Under the pseudo-terminal stdout and stderr arrive as one stream.
+    return { exitCode: result.exitCode, stdout: result.output, stderr: '' }
+  }
+
+  async state(app: AppRef): Promise<DeployedState> {
+    const listed = await this.#listed(app)
+    const images = listed.deployed ? psImages(await this.ps(app)) : {}
+    return { ...listed, images }
+  }
+
+  async lint(app: AppRef): Promise<LintResult> {
+    const result = await this.#run(
+      app,
+      ['recipe', 'lint', app.recipe, '--chaos', '--offline', '--no-input'],
+      {
+        code: 'CCCI_ABRA_LINT_FAILED',
+        what: `abra could not lint ${app.recipe}`,
+        hint: 'abra lints every compose*.yml of the recipe; its message above names what it cannot read',
+      },
+    )
+    return parseLintTable(result.output, result.command)
+  }
+}

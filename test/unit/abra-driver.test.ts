@@ -1,0 +1,138 @@
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, describe, expect, test, vi } from 'vitest'
+import { AbraDriver, runAbra } from '../../harness/abra/index.ts'
+import type { AppRef } from '../../harness/driver/app-driver.ts'
+import { CcciError } from '../../harness/errors.ts'
+import { createLogger } from '../../harness/log.ts'
+import { REPO_ROOT } from '../support/fixtures.ts'
+
+const FAKE = join(REPO_ROOT, 'test', 'fakes', 'abra', 'abra')
+const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'abra')
+const work = mkdtempSync(join(tmpdir(), 'ccci-abra-driver-'))
+const recipeDir = join(work, 'checkout')
+mkdirSync(recipeDir)
+const app: AppRef = {
+  recipe: 'tiny-html',
+  domain: 'tiny-0f1e2d.ccci.localhost',
+  stack: 'tiny-0f1e2d_ccci_localhost',
+  server: 'default',
+  recipeDir,
+  envFile: join(work, 'abra', 'servers', 'default', 'tiny-0f1e2d.ccci.localhost.env'),
+}
+mkdirSync(join(work, 'abra', 'servers', 'default'), { recursive: true })
+writeFileSync(app.envFile, 'TYPE=tiny-html:1.0.0+1.35.0\nDOMAIN=tiny-0f1e2d.ccci.localhost\n')
+
+function driver(abraBin: string): AbraDriver {
+  return new AbraDriver({
+    ownerLabels: { 'cc-ci.run': 'unit-abra-driver' },
+    log: createLogger('abra-driver-test'),
+    backupDir: join(work, 'backups'),
+    workDir: join(work, 'apps'),
+    abraBin,
+    timeouts: { command: 4_000 },
+  })
+}
+
+/** A stand-in abra printing `text` and exiting with `code`. */
+function stub(name: string, text: string, code: number): string {
+  const path = join(work, name)
+  writeFileSync(join(work, `${name}.out`), text)
+  writeFileSync(path, `#!/bin/sh\ncat '${join(work, `${name}.out`)}'\nexit ${code}\n`)
+  chmodSync(path, 0o755)
+  return path
+}
+
+async function failure(pending: Promise<unknown>): Promise<CcciError> {
+  try {
+    await pending
+  } catch (error) {
+    if (error instanceof CcciError) {
+      return error
+    }
+    throw error
+  }
+  throw new Error('expected a CcciError, the call succeeded')
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs()
+})
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+describe('the abra driver against a misbehaving abra', () => {
+  test('a lint table with a failing error rule fails the lint, though abra exits 0', async () => {
+    const table = join(FIXTURES, 'recipe-lint-failing.txt')
+    vi.stubEnv('CCCI_FAKE_ABRA_LINT_OUTPUT', table)
+    const raw = await runAbra({
+      bin: FAKE,
+      args: ['recipe', 'lint', 'tiny-html', '--chaos', '--offline', '--no-input'],
+      env: {},
+      timeoutMs: 30_000,
+    })
+    expect(raw.exitCode, raw.output).toBe(0)
+    const result = await driver(FAKE).lint(app)
+    expect(result.ok).toBe(false)
+    expect(result.rules.find((r) => r.ref === 'R010')).toEqual({
+      ref: 'R010',
+      level: 'error',
+      description: 'traefik routing enabled',
+      satisfied: false,
+      skipped: false,
+    })
+  }, 60_000)
+
+  test('a hanging abra hits the deadline; the error names the command and nothing is left running', async () => {
+    const calls = join(work, 'calls.jsonl')
+    vi.stubEnv('CCCI_FAKE_ABRA_HANG', 'app ls')
+    vi.stubEnv('CCCI_FAKE_ABRA_LOG', calls)
+    const error = await failure(driver(FAKE).state(app))
+    expect(error.code).toBe('CCCI_ABRA_TIMEOUT')
+    expect(error.message).toBe(
+      `\`${FAKE} app ls --machine --status --no-input\` did not finish within 4s and was killed`,
+    )
+    expect(error.report()).toContain('app ls: hanging as CCCI_FAKE_ABRA_HANG asks')
+    const pid = (JSON.parse(readFileSync(calls, 'utf8').trim()) as { pid: number }).pid
+    await vi.waitFor(
+      () => {
+        expect(() => process.kill(pid, 0), `fake abra ${pid} still runs`).toThrow()
+      },
+      { timeout: 10_000, interval: 200 },
+    )
+  }, 60_000)
+
+  test("a deploy that fails says so with abra's FATA line", async () => {
+    const bin = stub('deploy-fails', readFileSync(join(FIXTURES, 'deploy-failed.txt'), 'utf8'), 1)
+    const error = await failure(driver(bin).deploy(app, {}))
+    expect(error.code).toBe('CCCI_ABRA_DEPLOY_FAILED')
+    expect(error.message).toBe(`deploy of ${app.domain} failed (abra): deploy failed 🛑`)
+    expect(error.report()).toContain('rolling back to the previous version')
+  }, 30_000)
+
+  test('each app gets its own ABRA_DIR: shared servers/, the run checkout as recipes/<recipe>', async () => {
+    const bin = stub('echo-dir', '', 0)
+    writeFileSync(bin, '#!/bin/sh\necho "$ABRA_DIR"\n')
+    const d = driver(bin)
+    const result = await d.run(app, 'app', ['true'])
+    const dir = result.stdout.trim()
+    expect(dir).toBe(join(work, 'apps', app.stack))
+    expect(readlinkSync(join(dir, 'servers'))).toBe(join(work, 'abra', 'servers'))
+    expect(readlinkSync(join(dir, 'recipes', 'tiny-html'))).toBe(recipeDir)
+    expect(existsSync(join(dir, 'catalogue'))).toBe(false)
+    await d.removeEnv({ ...app, envFile: join(work, 'abra', 'servers', 'default', 'none.env') })
+    expect(existsSync(dir)).toBe(false)
+    expect(lstatSync(join(work, 'abra', 'servers')).isDirectory()).toBe(true)
+    expect(existsSync(app.envFile)).toBe(true)
+  }, 30_000)
+})
