@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { LintResult } from '../driver/app-driver.ts'
 import { redact, redactDeep } from '../redact.ts'
 import { firstLine, type TierResult } from './results.ts'
 import type { TierPlan } from './tier-plan.ts'
@@ -31,6 +32,8 @@ export interface RunResult {
   ok: boolean
   tiers: TierResult[]
   plan: TierPlan[]
+  /** `recipe lint` of the code under test (the abra driver's, or the swarm driver's own checks). */
+  lint: (LintResult & { error?: string }) | undefined
   cleanup: CleanupReport | undefined
 }
 
@@ -66,6 +69,7 @@ export function summaryMarkdown(result: RunResult): string {
         `| ${t.tier} | ${ICON[t.status] ?? ''} ${t.status}${t.reason === undefined || t.status === 'pass' ? '' : ` (${firstLine(t.reason, 80).replaceAll('|', '\\|')})`} | ${t.passed} | ${t.failed} | ${t.skipped} | ${(t.durationMs / 1000).toFixed(1)}s |`,
     ),
   ]
+  lines.push('', lintLine(result.lint))
   const failures = result.tiers.flatMap((t) =>
     t.tests.filter((c) => c.state === 'failed').map((c) => ({ tier: t.tier, c })),
   )
@@ -109,6 +113,22 @@ const xml = (text: string): string =>
     /[<>&"']/g,
     (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
   )
+
+function lintLine(lint: RunResult['lint']): string {
+  if (lint === undefined) {
+    return 'lint: ➖ not run'
+  }
+  const failed = lint.rules.filter((r) => r.level === 'error' && !r.satisfied && !r.skipped)
+  const warnings = lint.rules.filter((r) => r.level === 'warn' && !r.satisfied && !r.skipped)
+  const verdict = lint.ok
+    ? '✅ pass'
+    : `❌ fail${lint.error === undefined ? '' : `: ${firstLine(lint.error, 120)}`}`
+  const details = [
+    ...failed.map((r) => `${r.ref} ${r.description}`),
+    ...warnings.map((r) => `warn ${r.ref} ${r.description}`),
+  ]
+  return `lint: ${verdict}${details.length === 0 ? '' : ` (${details.join('; ')})`}`
+}
 
 /** JUnit XML for Drone: one suite per tier. */
 export function junitXml(result: RunResult): string {

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import type { Tier } from '../../tiers/tiers.ts'
 import type { Settings } from '../config/settings.ts'
+import type { AppDriver, AppRef, LintResult } from '../driver/app-driver.ts'
 import { CcciError, describeError } from '../errors.ts'
 import { checkout, cloneRepo, listTags, showFile, tagsAt } from '../git/index.ts'
 import { hostCa } from '../host/local-host.ts'
@@ -25,6 +26,9 @@ import type { PreparedSource } from './source.ts'
 import type { RunHandle } from './teardown-run.ts'
 import { updateState, writeState, type OpOutcome } from './state.ts'
 import type { Trigger } from './trigger.ts'
+
+/** What the run keeps of lint: the driver's result, or why it could not lint. */
+export type RunLint = LintResult & { error?: string }
 
 export interface SetupInput {
   settings: Settings
@@ -165,6 +169,7 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
     },
   })
   handle.driver = driver
+  await lintHead(driver, app, runDir, log)
   const deployVersion = versions.baseVersion ?? versions.headVersion
   const started = Date.now()
   let backupCapable = config.backupCapable ?? false
@@ -261,6 +266,28 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
     expectedNA: config.expectedNA,
   }
   return context
+}
+
+/** `recipe lint` (or the swarm driver's own checks) on the code under test, kept in the state for the results. */
+async function lintHead(
+  driver: AppDriver,
+  app: AppRef,
+  runDir: string,
+  log: Logger,
+): Promise<void> {
+  let lint: RunLint
+  try {
+    lint = await driver.lint(app)
+  } catch (error) {
+    lint = { ok: false, rules: [], error: redact(describeError(error)) }
+  }
+  const failed = lint.rules.filter((r) => r.level === 'error' && !r.satisfied && !r.skipped)
+  log.info(
+    `lint: ${lint.ok ? 'pass' : `fail (${failed.map((r) => r.ref).join(', ') || (lint.error ?? '')})`}`,
+  )
+  updateState(runDir, (state) => {
+    state.data.lint = lint
+  })
 }
 
 function approvedRepoLocal(input: SetupInput): string | undefined {

@@ -102,6 +102,7 @@ export class TierReporter implements Reporter {
     )
     const state = tryReadState(context.runDir)
     const deployCount = state?.installs ?? 0
+    const lint = state?.data.lint as RunResult['lint']
     const lifecycle = lifecycleLine(tiers)
     const ok =
       !interrupted &&
@@ -127,10 +128,11 @@ export class TierReporter implements Reporter {
       reason: interrupted ? `interrupted (${run.interrupted ?? 'cancelled'})` : reason,
       deployCount,
       lifecycle,
-      level: runLevel(tiers, 'not-run'),
+      level: runLevel(tiers, lint === undefined ? 'not-run' : lint.ok ? 'pass' : 'fail'),
       ok,
       tiers,
       plan: plans,
+      lint,
       cleanup: undefined,
     }
     writeResultFiles(context.resultsDir, result)

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { commitChange } from '../../harness/fixtures/recipe-repo.ts'
-import { checkout, deleteTag, updateRef } from '../../harness/git/index.ts'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { checkout, deleteTag, tagLightweight, updateRef } from '../../harness/git/index.ts'
 import type { RunResult } from '../../harness/run/report-files.ts'
 import { fixtureRepo } from '../support/fixtures.ts'
 import { expectNothingLeft, runRecipe } from '../support/run-recipe.ts'
@@ -50,6 +52,8 @@ describe('the full lifecycle against one deployment', () => {
       'LIFECYCLE install: pass | upgrade: pass | backup: pass | restore: pass | custom: pass',
     )
     expect(green.result?.deployCount).toBe(1)
+    expect(green.result?.lint?.ok).toBe(true)
+    expect(green.result?.level, 'install, upgrade, backup+restore, custom and lint').toBe(5)
     expect(green.code).toBe(0)
     await expectNothingLeft(green.result!)
   })
@@ -168,6 +172,25 @@ describe('fixtures that break one tier fail exactly that tier', () => {
       restore: 'pass',
     })
     expect(run.code).toBe(0)
+    await expectNothingLeft(run.result!)
+  })
+})
+
+describe('lint', () => {
+  test('a release published with a lightweight tag fails lint (R014) and caps the level', async () => {
+    const repo = await tinyHtml()
+    await commitChange(repo.path, { message: 'an unreleased change' })
+    await tagLightweight(repo.path, '1.2.0+1.35.0')
+    const run = await runRecipe({ projects: ['tiny-html (install)'], src: repo.path })
+    expect(run.result?.lint?.ok).toBe(false)
+    expect(run.result?.lint?.rules.find((r) => r.ref === 'R014')).toMatchObject({
+      satisfied: false,
+      level: 'error',
+    })
+    expect(run.result?.level).toBe(1)
+    expect(readFileSync(join(run.resultsDir ?? '', 'summary.md'), 'utf8')).toMatch(
+      /^lint: ❌ fail \(R014 /m,
+    )
     await expectNothingLeft(run.result!)
   })
 })
