@@ -3,20 +3,19 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import { z } from 'zod'
 import { CCCI_ROOT } from '../config/settings.ts'
 import { CcciError, tail } from '../errors.ts'
+import { findFiles } from '../files/find-files.ts'
 import { tryCommand } from '../process/index.ts'
 import { CHROMIUM_PATH, chromiumArgs, type BrowserTarget } from './chromium.ts'
 
@@ -26,24 +25,7 @@ const SPEC_GLOB = '**/*.spec.{ts,mts,js,mjs}'
 
 /** Playwright spec files under `dir`, recursively, relative to it, sorted; [] if none or no dir. */
 export function findSpecFiles(dir: string | undefined): string[] {
-  if (dir === undefined || !existsSync(dir)) {
-    return []
-  }
-  const found: string[] = []
-  const walk = (current: string): void => {
-    for (const name of readdirSync(current).sort()) {
-      const path = join(current, name)
-      if (statSync(path).isDirectory()) {
-        if (name !== 'node_modules' && !name.startsWith('.')) {
-          walk(path)
-        }
-      } else if (SPEC_FILE.test(name)) {
-        found.push(relative(dir, path))
-      }
-    }
-  }
-  walk(dir)
-  return found
+  return findFiles(dir, SPEC_FILE)
 }
 
 export interface SuiteOptions {

@@ -1,10 +1,10 @@
 import { relative } from 'node:path'
 import { parseArgs } from 'node:util'
-import { validateRef, validateSource } from '../git/index.ts'
 import { validateRecipeName } from '../recipe/recipe-name.ts'
 import type { PlannedFile } from '../run/tier-plan.ts'
 import { knownRecipes, planRecipe, type RecipePlan } from '../vitest/recipe-projects.ts'
 import type { Command } from './command.ts'
+import { sourceFlags } from './source-flags.ts'
 
 /** The plan as text: per tier, each file with its layer, skipped generic files, repo-local files not run. */
 export function formatPlan(plan: RecipePlan, root: string): string {
@@ -60,10 +60,7 @@ export const planCommand: Command = {
     })
     const recipe = validateRecipeName(positionals[0] ?? '')
     const entry = knownRecipes().find((e) => e.name === recipe) ?? { name: recipe, dir: undefined }
-    const plan = await planRecipe(entry, !values['no-fetch'], {
-      src: values.src === undefined ? undefined : validateSource(values.src),
-      ref: values.ref === undefined ? undefined : validateRef(values.ref),
-    })
+    const plan = await planRecipe(entry, !values['no-fetch'], sourceFlags(values))
     process.stdout.write(
       values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, settings.root),
     )

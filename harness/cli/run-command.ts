@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util'
 import { isTier, TIERS } from '../../tiers/tiers.ts'
 import { CcciError } from '../errors.ts'
-import { validateRef, validateSource } from '../git/index.ts'
 import { hostUp } from '../host/local-host.ts'
 import { validateRecipeName } from '../recipe/recipe-name.ts'
 import { discoverRecipes } from '../recipe/load-recipe.ts'
 import type { Command } from './command.ts'
+import { sourceFlags } from './source-flags.ts'
 import { runVitest } from './vitest-cli.ts'
 
 export const runCommand: Command = {
@@ -49,8 +49,7 @@ export const runCommand: Command = {
         `--pr takes a pull request number, got ${JSON.stringify(values.pr)}`,
       )
     }
-    const src = values.src === undefined ? undefined : validateSource(values.src)
-    const ref = values.ref === undefined ? undefined : validateRef(values.ref)
+    const { src, ref } = sourceFlags(values)
     const configured = discoverRecipes(settings.recipeDirs).some((r) => r.name === recipe)
     if (!configured) {
       log.info(

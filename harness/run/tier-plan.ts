@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
+import { findFiles } from '../files/find-files.ts'
 import type { Tier } from '../../tiers/tiers.ts'
 
 /** Where a tier file comes from, highest precedence first. */
@@ -28,24 +28,7 @@ const TEST_FILE = /\.test\.(ts|mts|js|mjs)$/
 
 /** Every test file under `dir`, recursively, relative to it. */
 export function testFiles(dir: string | undefined): string[] {
-  if (dir === undefined || !existsSync(dir)) {
-    return []
-  }
-  const found: string[] = []
-  const walk = (current: string): void => {
-    for (const name of readdirSync(current).sort()) {
-      const path = join(current, name)
-      if (statSync(path).isDirectory()) {
-        if (name !== 'node_modules' && !name.startsWith('.')) {
-          walk(path)
-        }
-      } else if (TEST_FILE.test(name)) {
-        found.push(relative(dir, path))
-      }
-    }
-  }
-  walk(dir)
-  return found
+  return findFiles(dir, TEST_FILE)
 }
 
 export interface TierPlanInput {
