@@ -79,84 +79,78 @@ describe('the full lifecycle against one deployment', () => {
   })
 })
 
+/** A tiny-html whose head adds one more deploy label to the app service. */
+const withLabel = (message: string, label: string): Parameters<typeof commitChange>[1] => ({
+  message,
+  replace: {
+    'compose.yml': [
+      ['- "backupbot.backup=true"', `- "backupbot.backup=true"\n        - "${label}"`],
+    ],
+  },
+})
+
+const pass = { install: 'pass', upgrade: 'pass', backup: 'pass', restore: 'pass', custom: 'pass' }
+
+interface BreakingCase {
+  what: string
+  change: Parameters<typeof commitChange>[1]
+  statuses: Record<string, string>
+  reasons: Record<string, RegExp>
+}
+
 describe('fixtures that break one tier fail exactly that tier', () => {
-  test('an upgrade whose new version cannot start fails upgrade; backup and restore still run', async () => {
-    const repo = await tinyHtml({
-      message: 'a release that cannot start',
-      replace: {
-        'compose.yml': [
-          [
-            'command: ["/bin/sh", "/entrypoint.sh"]',
-            'command: ["/bin/sh", "-c", "echo this release cannot start >&2; exit 3"]',
+  test.each<BreakingCase>([
+    {
+      what: 'an upgrade whose new version cannot start fails upgrade; backup and restore still run',
+      change: {
+        message: 'a release that cannot start',
+        replace: {
+          'compose.yml': [
+            [
+              'command: ["/bin/sh", "/entrypoint.sh"]',
+              'command: ["/bin/sh", "-c", "echo this release cannot start >&2; exit 3"]',
+            ],
+            [
+              '    deploy:\n',
+              '    deploy:\n      update_config:\n        failure_action: rollback\n        order: start-first\n        monitor: 5s\n',
+            ],
           ],
-          [
-            '    deploy:\n',
-            '    deploy:\n      update_config:\n        failure_action: rollback\n        order: start-first\n        monitor: 5s\n',
-          ],
-        ],
+        },
       },
-    })
+      statuses: { ...pass, upgrade: 'fail' },
+      reasons: {
+        upgrade: /deploy of \S+ failed.*app: update rollback_completed.*the new task failed/,
+      },
+    },
+    {
+      what: 'a backup pre-hook that fails fails backup, and restore is skipped',
+      change: withLabel(
+        'a backup hook that fails',
+        'backupbot.backup.pre-hook=echo cannot dump the site >&2; exit 4',
+      ),
+      statuses: { ...pass, backup: 'fail', restore: 'skip' },
+      reasons: {
+        backup: /backupbot.backup.pre-hook of service app failed with exit code 4/,
+        restore: /^prerequisite tier backup failed$/,
+      },
+    },
+    {
+      what: 'a restore that loses the marker fails restore',
+      change: withLabel(
+        'a restore hook that loses data',
+        'backupbot.restore.post-hook=rm -f /var/www/.ccci-marker',
+      ),
+      statuses: { ...pass, restore: 'fail' },
+      reasons: { restore: /\.ccci-marker/ },
+    },
+  ])('$what', async ({ change, statuses: expected, reasons }) => {
+    const repo = await tinyHtml(change)
     const run = await runRecipe({ projects: ['tiny-html'], src: repo.path })
-    expect(statuses(run.result), run.output).toEqual({
-      install: 'pass',
-      upgrade: 'fail',
-      backup: 'pass',
-      restore: 'pass',
-      custom: 'pass',
-    })
-    expect(reason(run.result, 'upgrade')).toMatch(/deploy of \S+ failed.*app: /)
+    expect(statuses(run.result), run.output).toEqual(expected)
+    for (const [tier, pattern] of Object.entries(reasons)) {
+      expect(reason(run.result, tier)).toMatch(pattern)
+    }
     expect(run.code).not.toBe(0)
-    await expectNothingLeft(run.result!)
-  })
-
-  test('a backup pre-hook that fails fails backup, and restore is skipped', async () => {
-    const repo = await tinyHtml({
-      message: 'a backup hook that fails',
-      replace: {
-        'compose.yml': [
-          [
-            '- "backupbot.backup=true"',
-            '- "backupbot.backup=true"\n        - "backupbot.backup.pre-hook=echo cannot dump the site >&2; exit 4"',
-          ],
-        ],
-      },
-    })
-    const run = await runRecipe({ projects: ['tiny-html'], src: repo.path })
-    expect(statuses(run.result), run.output).toEqual({
-      install: 'pass',
-      upgrade: 'pass',
-      backup: 'fail',
-      restore: 'skip',
-      custom: 'pass',
-    })
-    expect(reason(run.result, 'backup')).toMatch(
-      /backupbot.backup.pre-hook of service app failed with exit code 4/,
-    )
-    expect(reason(run.result, 'restore')).toBe('prerequisite tier backup failed')
-    await expectNothingLeft(run.result!)
-  })
-
-  test('a restore that loses the marker fails restore', async () => {
-    const repo = await tinyHtml({
-      message: 'a restore hook that loses data',
-      replace: {
-        'compose.yml': [
-          [
-            '- "backupbot.backup=true"',
-            '- "backupbot.backup=true"\n        - "backupbot.restore.post-hook=rm -f /var/www/.ccci-marker"',
-          ],
-        ],
-      },
-    })
-    const run = await runRecipe({ projects: ['tiny-html'], src: repo.path })
-    expect(statuses(run.result), run.output).toEqual({
-      install: 'pass',
-      upgrade: 'pass',
-      backup: 'pass',
-      restore: 'fail',
-      custom: 'pass',
-    })
-    expect(reason(run.result, 'restore')).toMatch(/\.ccci-marker/)
     await expectNothingLeft(run.result!)
   })
 
