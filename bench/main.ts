@@ -1,0 +1,126 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { loadSettings } from '../harness/config/settings.ts'
+import { CcciError, describeError } from '../harness/errors.ts'
+import { buildRecipeRepo } from '../harness/fixtures/recipe-repo.ts'
+import { formatReport } from './bench-results.ts'
+import { ccciRun, removeSourceCache, type CcciRunSample } from './ccci-run.ts'
+import { collectResults } from './collect-results.ts'
+import { decisionBench } from './decision-bench.ts'
+import { startDockerProxy } from './docker-proxy.ts'
+import { floorLifecycle, type FloorSample } from './floor-lifecycle.ts'
+import { machineInfo } from './machine-info.ts'
+import { NAIVE_STEPS, naiveHarness, type NaiveSample } from './naive-harness.ts'
+import { planBench, type PlanSample } from './plan-bench.ts'
+
+/**
+ * `npm run bench`: how much of a run is cc-ci and how much is Docker (docs/performance.md).
+ * BENCH_REPEATS (default 3) sets how often each case runs; BENCH_RESULTS where the JSON goes.
+ */
+const RECIPE = 'tiny-html'
+const PLAN_RECIPES = 100
+const DECISION_BATCHES = 20
+
+const root = loadSettings().root
+const repeats = Number(process.env.BENCH_REPEATS ?? '3')
+const resultsFile = process.env.BENCH_RESULTS ?? join(root, 'bench', 'results', 'latest.json')
+const recipeDirs = join(root, 'test', 'fixtures', 'config')
+const abort = new AbortController()
+const began = performance.now()
+
+function progress(message: string): void {
+  const elapsed = ((performance.now() - began) / 1000).toFixed(0).padStart(4)
+  process.stderr.write(`bench ${elapsed}s  ${message}\n`)
+}
+
+// Ctrl-C reaches the cc-ci child too (same process group), which tears its run down; the bench
+// stops after it and cleans up its own objects. A second signal quits at once.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (abort.signal.aborted) {
+      progress(
+        `${signal} again: quitting; \`docker stack ls\` shows any ccbench_floor_* stack left`,
+      )
+      process.exit(130)
+    }
+    progress(`${signal}: stopping after the current step and cleaning up`)
+    abort.abort(signal)
+  })
+}
+
+async function main(): Promise<void> {
+  if (!Number.isInteger(repeats) || repeats < 1 || repeats > 50) {
+    throw new CcciError('BENCH_REPEATS', `BENCH_REPEATS=${process.env.BENCH_REPEATS} is not 1..50`)
+  }
+  const startedAt = new Date().toISOString()
+  const loadAtStart = loadavg()[0] ?? NaN
+  const machine = await machineInfo()
+  const work = mkdtempSync(join(tmpdir(), 'ccci-bench-'))
+  const src = join(work, RECIPE)
+  // PR numbers of the bench's own: every run gets a domain and lease no other run uses.
+  let pr = 800_000 + Math.floor(Math.random() * 100_000) * 10
+  const nextPr = () => String(pr++)
+  const floors: FloorSample[] = []
+  const floorRequests: number[] = []
+  const colds: CcciRunSample[] = []
+  const naives: NaiveSample[] = []
+  const plans: PlanSample[] = []
+  try {
+    const repo = await buildRecipeRepo(join(root, 'test', 'fixtures', 'recipes', RECIPE), src)
+    for (let r = 1; r <= repeats; r++) {
+      progress(`repeat ${r}/${repeats}: floor (Docker CLI only)`)
+      const proxy = await startDockerProxy()
+      try {
+        floors.push(
+          await floorLifecycle({
+            repo: repo.path,
+            base: repo.tags[0] ?? '',
+            head: repo.head,
+            dockerHost: proxy.dockerHost,
+            signal: abort.signal,
+          }),
+        )
+        floorRequests.push(proxy.traffic.requests)
+      } finally {
+        await proxy.close()
+      }
+      const input = { src, recipeDirs, signal: abort.signal }
+      progress(`repeat ${r}/${repeats}: cc-ci cold run, all tiers (vitest run --project ${RECIPE})`)
+      colds.push(await ccciRun({ ...input, projects: [RECIPE], pr: nextPr() }))
+      progress(`repeat ${r}/${repeats}: naive harness (${Object.keys(NAIVE_STEPS).length} runs)`)
+      naives.push(await naiveHarness(RECIPE, input, nextPr))
+      progress(`repeat ${r}/${repeats}: ccci plan over ${PLAN_RECIPES} generated recipes`)
+      plans.push(await planBench(PLAN_RECIPES))
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+    removeSourceCache(RECIPE, src)
+  }
+  progress('janitor and sweep decisions')
+  const decisions = decisionBench(DECISION_BATCHES)
+
+  const results = collectResults(
+    {
+      machine,
+      repeats,
+      startedAt,
+      durationS: (performance.now() - began) / 1000,
+      loadAverage: { start: loadAtStart, end: loadavg()[0] ?? NaN },
+    },
+    { floors, floorRequests, colds, naives, plans, decisions },
+  )
+  mkdirSync(dirname(resultsFile), { recursive: true })
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`)
+  process.stdout.write(formatReport(results))
+  process.stdout.write(`results: ${resultsFile}\n`)
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${describeError(error)}\n`)
+    process.exit(1)
+  },
+)
