@@ -1,16 +1,32 @@
 import { parseArgs } from 'node:util'
+import { CcciError } from '../errors.ts'
 import { findOrphans, reapOrphans } from '../run/janitor.ts'
+import { pruneResults, pruneSourceCaches } from '../run/prune-files.ts'
 import type { Command } from './command.ts'
 
 export const janitorCommand: Command = {
   summary:
     'remove what dead runs left behind (stacks, volumes, secrets, configs, networks, env files)',
-  usage: 'janitor [--dry-run]',
+  usage: 'janitor [--dry-run] [--keep-results-days N]',
   async run(args, { settings, log }) {
     const { values } = parseArgs({
       args,
-      options: { 'dry-run': { type: 'boolean', default: false } },
+      options: {
+        'dry-run': { type: 'boolean', default: false },
+        'keep-results-days': { type: 'string', default: '30' },
+      },
     })
+    const days = Number(values['keep-results-days'])
+    if (!Number.isInteger(days) || days < 1) {
+      throw new CcciError(
+        'CCCI_USAGE',
+        `--keep-results-days takes a whole number of days, got ${values['keep-results-days']}`,
+      )
+    }
+    if (!values['dry-run']) {
+      const files = [...pruneSourceCaches(settings.home), ...pruneResults(settings.home, days)]
+      process.stdout.write(`pruned ${files.length} stale source cache(s) and result folder(s)\n`)
+    }
     const orphans = await findOrphans(settings)
     if (orphans.length === 0) {
       process.stdout.write('nothing to reap: no leftovers of dead runs\n')

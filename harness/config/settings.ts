@@ -1,3 +1,4 @@
+import { homedir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
@@ -9,7 +10,13 @@ export const CCCI_ROOT = fileURLToPath(new URL('../..', import.meta.url)).replac
 const hostname = /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
 
 const EnvSchema = z.object({
-  CCCI_HOME: z.string().min(1).optional().describe('state folder: runs, leases, env files, TLS'),
+  CCCI_HOME: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'machine-wide state: leases, runs, results, source caches, env files, TLS (default /var/lib/cc-ci as root, else ~/.local/state/cc-ci)',
+    ),
   CCCI_DOMAIN_SUFFIX: z
     .string()
     .regex(hostname, 'a lower-case DNS name such as ccci.localhost')
@@ -47,6 +54,17 @@ function absolute(path: string): string {
   return isAbsolute(path) ? path : resolve(CCCI_ROOT, path)
 }
 
+/**
+ * One state folder per machine, not per checkout: runs of every checkout share the leases the
+ * janitor trusts, and the local host's TLS.
+ */
+function defaultHome(env: NodeJS.ProcessEnv): string {
+  if (process.getuid?.() === 0) {
+    return '/var/lib/cc-ci'
+  }
+  return join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'cc-ci')
+}
+
 /** Settings from the environment, validated; read when first needed, never at import time. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const parsed = EnvSchema.safeParse(env)
@@ -56,7 +74,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     })
   }
   const e = parsed.data
-  const home = absolute(e.CCCI_HOME ?? join(CCCI_ROOT, '.ccci'))
+  const home = absolute(e.CCCI_HOME ?? defaultHome(env))
   return {
     root: CCCI_ROOT,
     home,

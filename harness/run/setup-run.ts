@@ -22,6 +22,7 @@ import { findInstallSteps, runInstallSteps } from './hooks.ts'
 import { findOrphans, reapOrphans } from './janitor.ts'
 import { ownerLabels } from './labels.ts'
 import { acquireLease } from './lease.ts'
+import { pruneSourceCaches } from './prune-files.ts'
 import type { PreparedSource } from './source.ts'
 import type { RunHandle } from './teardown-run.ts'
 import { updateState, writeState, type OpOutcome } from './state.ts'
@@ -98,6 +99,7 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
       `janitor: removed ${reaped.removed.length} leftover(s) of ${orphans.length} earlier run(s)${reaped.failed.length > 0 ? `; could not remove: ${reaped.failed.join('; ')}` : ''}`,
     )
   }
+  pruneSourceCaches(settings.home)
   checkAborted(signal)
   const runId = newRunId(recipe)
   const runDir = join(settings.home, 'runs', runId)

@@ -43,6 +43,7 @@ export async function prepareSource(
       rmSync(cacheRepo, { recursive: true, force: true })
       mkdirSync(base, { recursive: true })
       await cloneRepo(src, cacheRepo)
+      writeFileSync(join(base, 'source.json'), `${JSON.stringify({ src })}\n`)
     }
     const commit = await resolveRef(cacheRepo, trigger.ref ?? 'HEAD')
     const repoLocalDir = await snapshotTests(cacheRepo, commit, join(base, 'snapshots', commit))

@@ -4,11 +4,11 @@ import type { Settings } from '../config/settings.ts'
 
 /**
  * Vitest nests projects only through config files: one small generated file per recipe
- * (`<home>/vitest/vitest.<recipe>.config.ts`) calls `recipeContainer(<recipe>)`. Written only
+ * (`<checkout>/.ccci/vitest/vitest.<recipe>.config.ts`) calls `recipeContainer(<recipe>)`. Written only
  * when its content changes, atomically, so concurrent runs do not trip over each other.
  */
 export function containerFiles(settings: Settings, recipes: readonly string[]): string[] {
-  const dir = join(settings.home, 'vitest')
+  const dir = join(settings.root, '.ccci', 'vitest')
   mkdirSync(dir, { recursive: true })
   const module = join(settings.root, 'harness', 'vitest', 'recipe-projects.ts')
   return recipes.map((recipe) => {

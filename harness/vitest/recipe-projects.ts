@@ -123,6 +123,8 @@ export async function recipeContainer(recipe: string): Promise<ViteUserConfig> {
           root: settings.root,
           include: tier.files.map((f) => f.path),
           setupFiles: [join(settings.root, 'harness', 'vitest', 'tier-setup.ts')],
+          // Files run one at a time against one deployment; a fresh worker per file buys nothing.
+          isolate: false,
           sequence: { groupOrder: groupOrder(tier.tier) },
           testTimeout: timeoutMs,
           hookTimeout: timeoutMs,
