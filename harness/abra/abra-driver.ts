@@ -1,13 +1,4 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type {
@@ -37,38 +28,16 @@ import { registerSecret } from '../redact.ts'
 import { parseEnvFile, setEnvValue } from '../swarm/env-file.ts'
 import { STACK_LABEL } from '../swarm/swarm-driver.ts'
 import { extractJson, messagesOnly, parseWith } from './abra-output.ts'
-import { appAbraDirPath, prepareAbraDir } from './app-abra-dir.ts'
+import { appAbraDirPath } from './app-abra-dir.ts'
 import { AppListSchema, findApp, listedState } from './app-list.ts'
 import { AppPsSchema, psImages, psStates } from './app-ps.ts'
-import { archiveContents } from './backup-archive.ts'
 import { parseGeneratedSecrets } from './generated-secrets.ts'
 import { parseLintTable } from './lint-table.ts'
-import { abraError, runAbra, type AbraErrorOptions, type AbraOutput } from './run-abra.ts'
-import { parseSnapshots, saysNoSnapshots, SnapshotSchema, type Snapshot } from './snapshots.ts'
+import { abraError } from './run-abra.ts'
+import { AbraCli, type AbraTimeouts } from './abra-cli.ts'
+import { createAbraBackup, restoreAbraBackup } from './abra-backups.ts'
 
 const NAMESPACE = 'com.docker.stack.namespace'
-
-/** Deadlines of abra commands, in milliseconds. */
-export interface AbraTimeouts {
-  /** Any command not listed below (app new, secrets, ls, ps, run, lint...). Default 2 min. */
-  command: number
-  /** `app deploy` when the caller gives no convergence deadline. Default 15 min. */
-  deploy: number
-  /** `app undeploy` and the wait until the stack is gone. Default 3 min. */
-  undeploy: number
-  /** `app backup create`, `download` and `app restore`. Default 30 min. */
-  backup: number
-  /** `app logs`, which follows the logs: its output is taken when this deadline ends. Default 15 s. */
-  logs: number
-}
-
-const DEFAULT_TIMEOUTS: AbraTimeouts = {
-  command: 120_000,
-  deploy: 900_000,
-  undeploy: 180_000,
-  backup: 1_800_000,
-  logs: 15_000,
-}
 
 /** How the abra driver runs abra, and what it reports to the run. */
 export interface AbraDriverOptions {
@@ -91,13 +60,6 @@ export interface AbraDriverOptions {
   domainChecks?: boolean
 }
 
-interface CallOptions {
-  timeoutMs?: number
-  cwd?: string
-  /** Log each output line (never for commands whose output holds secrets). */
-  progress?: boolean
-}
-
 /**
  * Drives the real `abra` CLI (docs/drivers.md): every operation is an abra command run under a
  * pseudo-terminal with a deadline, in an ABRA_DIR of the app's own. Docker is only read, except
@@ -107,60 +69,17 @@ interface CallOptions {
 export class AbraDriver implements AppDriver {
   readonly name = 'abra' as const
   readonly #options: AbraDriverOptions
-  readonly #timeouts: AbraTimeouts
-  readonly #bin: string
+  readonly #cli: AbraCli
 
   constructor(options: AbraDriverOptions) {
     this.#options = options
-    this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts }
-    this.#bin = options.abraBin ?? 'abra'
-  }
-
-  /** The environment of every abra command of this app. */
-  #env(app: AppRef): Record<string, string> {
-    return {
-      ABRA_DIR: prepareAbraDir(app, this.#options.workDir),
-      // Harmless for the real abra; the test double labels what it creates with these.
-      CCCI_OWNER_LABELS: JSON.stringify(this.#options.ownerLabels),
-      NO_COLOR: '1',
-      COLUMNS: '250',
-    }
-  }
-
-  async #call(app: AppRef, args: string[], options: CallOptions = {}): Promise<AbraOutput> {
-    const log = this.#options.log
-    const result = await runAbra({
-      bin: this.#bin,
-      args,
-      env: this.#env(app),
-      timeoutMs: options.timeoutMs ?? this.#timeouts.command,
-      cwd: options.cwd,
-      onLine:
-        options.progress === true
-          ? (line) => {
-              if (line.trim() !== '') {
-                log.info(`  ${line}`)
-              }
-            }
-          : undefined,
+    this.#cli = new AbraCli({
+      bin: options.abraBin ?? 'abra',
+      workDir: options.workDir,
+      ownerLabels: options.ownerLabels,
+      log: options.log,
+      timeouts: options.timeouts,
     })
-    log.debug(
-      `${result.command}: ${result.timedOut ? 'killed at its deadline' : `exit ${result.exitCode}`} after ${result.durationMs} ms`,
-    )
-    return result
-  }
-
-  /** Runs an abra command and throws the typed error unless it exits 0 in time. */
-  async #run(
-    app: AppRef,
-    args: string[],
-    options: CallOptions & AbraErrorOptions = {},
-  ): Promise<AbraOutput> {
-    const result = await this.#call(app, args, options)
-    if (result.timedOut || result.exitCode !== 0) {
-      throw abraError(result, options)
-    }
-    return result
   }
 
   async newApp(app: AppRef, options: NewAppOptions): Promise<void> {
@@ -170,7 +89,7 @@ export class AbraDriver implements AppDriver {
       })
     }
     const version = options.chaos === true ? undefined : options.version
-    await this.#run(
+    await this.#cli.run(
       app,
       [
         'app',
@@ -206,7 +125,7 @@ export class AbraDriver implements AppDriver {
   }
 
   async generateSecrets(app: AppRef): Promise<string[]> {
-    const result = await this.#call(app, [
+    const result = await this.#cli.call(app, [
       'app',
       'secret',
       'generate',
@@ -250,7 +169,7 @@ export class AbraDriver implements AppDriver {
     try {
       const file = join(dir, 'value')
       writeFileSync(file, value, { mode: 0o600 })
-      await this.#run(
+      await this.#cli.run(
         app,
         ['app', 'secret', 'insert', app.domain, name, version, file, '-f', '--no-input'],
         { secretOutput: true },
@@ -273,7 +192,7 @@ export class AbraDriver implements AppDriver {
     this.#options.log.step(
       `deploying ${app.domain} (${chaos ? 'chaos: the working tree' : (version ?? pinned)}) with abra`,
     )
-    await this.#run(
+    await this.#cli.run(
       app,
       [
         'app',
@@ -289,8 +208,8 @@ export class AbraDriver implements AppDriver {
       {
         timeoutMs:
           options.timeoutMs === undefined
-            ? this.#timeouts.deploy
-            : options.timeoutMs + this.#timeouts.command,
+            ? this.#cli.timeouts.deploy
+            : options.timeoutMs + this.#cli.timeouts.command,
         progress: true,
         code: 'CCCI_ABRA_DEPLOY_FAILED',
         what: `deploy of ${app.domain} failed (abra)`,
@@ -301,7 +220,7 @@ export class AbraDriver implements AppDriver {
   }
 
   async #listed(app: AppRef): Promise<ReturnType<typeof listedState>> {
-    const result = await this.#run(app, ['app', 'ls', '--machine', '--status', '--no-input'])
+    const result = await this.#cli.run(app, ['app', 'ls', '--machine', '--status', '--no-input'])
     const list = parseWith(
       AppListSchema,
       extractJson(result.output, result.command),
@@ -327,8 +246,8 @@ export class AbraDriver implements AppDriver {
       return
     }
     if ((await this.#listed(app)).deployed) {
-      await this.#run(app, ['app', 'undeploy', app.domain, '--no-input'], {
-        timeoutMs: this.#timeouts.undeploy,
+      await this.#cli.run(app, ['app', 'undeploy', app.domain, '--no-input'], {
+        timeoutMs: this.#cli.timeouts.undeploy,
         progress: true,
       })
     }
@@ -338,7 +257,7 @@ export class AbraDriver implements AppDriver {
   /** Until no service, container or network of the stack is left (abra may return earlier). */
   async #waitStackGone(app: AppRef): Promise<void> {
     const filter = { labels: { [NAMESPACE]: app.stack } }
-    const deadline = Date.now() + this.#timeouts.undeploy
+    const deadline = Date.now() + this.#cli.timeouts.undeploy
     for (;;) {
       const left = [
         ...(await listServices(filter)),
@@ -384,7 +303,7 @@ export class AbraDriver implements AppDriver {
       // Containers that just stopped may still hold a volume for a moment: retry a little.
       const deadline = Date.now() + 30_000
       for (;;) {
-        const result = await this.#call(app, [
+        const result = await this.#cli.call(app, [
           'app',
           'volume',
           'remove',
@@ -417,7 +336,7 @@ export class AbraDriver implements AppDriver {
       return []
     }
     if (existsSync(app.envFile)) {
-      await this.#run(app, ['app', 'secret', 'remove', app.domain, '--all', '--no-input'], {
+      await this.#cli.run(app, ['app', 'secret', 'remove', app.domain, '--all', '--no-input'], {
         secretOutput: true,
       })
     }
@@ -432,118 +351,16 @@ export class AbraDriver implements AppDriver {
     return Promise.resolve()
   }
 
-  async #snapshots(app: AppRef): Promise<Snapshot[]> {
-    const result = await this.#call(app, ['app', 'backup', 'snapshots', app.domain, '--no-input'], {
-      timeoutMs: this.#timeouts.backup,
-    })
-    if (result.timedOut || result.exitCode !== 0) {
-      if (!result.timedOut && saysNoSnapshots(result.output)) {
-        return []
-      }
-      throw abraError(result, {
-        hint: 'is backup-bot-two deployed on this server (`abra app ls -r backup-bot-two`)?',
-      })
-    }
-    return parseSnapshots(result.output)
+  backup(app: AppRef): Promise<BackupArtifact> {
+    return createAbraBackup(this.#cli, app, this.#options.backupDir, this.#options.log)
   }
 
-  /**
-   * `app backup create`, then the new snapshot found by listing snapshots before and after (the
-   * output of `create` is no contract, §9.3), downloaded into the backup folder so the artifact
-   * can be inspected: which volumes and files it holds, and its size.
-   */
-  async backup(app: AppRef): Promise<BackupArtifact> {
-    const before = new Set((await this.#snapshots(app)).map((s) => s.id))
-    this.#options.log.step(`backing up ${app.domain} with abra`)
-    await this.#run(app, ['app', 'backup', 'create', app.domain, '--no-input'], {
-      timeoutMs: this.#timeouts.backup,
-      progress: true,
-      code: 'CCCI_ABRA_BACKUP_FAILED',
-      what: `backup of ${app.domain} failed (abra)`,
-      hint: "abra's output says which hook or volume failed; the recipe's backupbot labels select what is backed up",
-    })
-    const after = await this.#snapshots(app)
-    const fresh = after.filter((s) => !before.has(s.id))
-    const snapshot = fresh.at(-1)
-    if (snapshot === undefined) {
-      throw new CcciError(
-        'CCCI_ABRA_BACKUP_NO_SNAPSHOT',
-        `\`abra app backup create ${app.domain}\` succeeded but no new snapshot is listed`,
-        {
-          evidence: [{ label: 'snapshots now', text: after.map((s) => s.id).join('\n') }],
-          hint: 'check backup-bot-two: `abra app backup snapshots <domain>` should list the new one',
-        },
-      )
-    }
-    return this.#download(app, snapshot.id)
-  }
-
-  async #download(app: AppRef, id: string): Promise<BackupArtifact> {
-    const dir = this.#options.backupDir
-    mkdirSync(dir, { recursive: true })
-    const scratch = mkdtempSync(join(dir, '.download-'))
-    try {
-      await this.#run(app, ['app', 'backup', 'download', app.domain, '-s', id, '--no-input'], {
-        cwd: scratch,
-        timeoutMs: this.#timeouts.backup,
-      })
-      const archives = readdirSync(scratch).filter((f) => /\.(tar\.gz|tgz)$/.test(f))
-      const archive = archives[0]
-      if (archive === undefined || archives.length > 1) {
-        throw new CcciError(
-          'CCCI_ABRA_BACKUP_DOWNLOAD',
-          `\`abra app backup download\` of snapshot ${id} left ${archives.length} archives, expected one`,
-          {
-            evidence: [{ label: 'files', text: readdirSync(scratch).join('\n') }],
-            hint: 'this abra downloads backups another way than cc-ci knows; see docs/drivers.md',
-          },
-        )
-      }
-      const location = join(dir, `${id}.tar.gz`)
-      renameSync(join(scratch, archive), location)
-      const contents = await archiveContents(location, app.stack)
-      if (contents.files.length === 0) {
-        throw new CcciError(
-          'CCCI_BACKUP_EMPTY',
-          `the backup ${id} of ${app.domain} holds no files`,
-          {
-            evidence: [{ label: 'archive', text: location }],
-            hint: 'did the pre-hook write its dump? Check the backupbot.backup.volumes.<volume>.path labels against what the volumes hold',
-          },
-        )
-      }
-      this.#options.log.info(
-        `backup ${id}: ${contents.files.length} file(s), ${contents.sizeBytes} bytes`,
-      )
-      return { id, location, ...contents }
-    } finally {
-      rmSync(scratch, { recursive: true, force: true })
-    }
-  }
-
-  async restore(app: AppRef, artifactId: string): Promise<void> {
-    const id = SnapshotSchema.shape.id.safeParse(artifactId)
-    if (!id.success) {
-      throw new CcciError(
-        'CCCI_BACKUP_NOT_FOUND',
-        `${JSON.stringify(artifactId)} is no snapshot id`,
-        {
-          hint: 'restore the id the backup returned',
-        },
-      )
-    }
-    this.#options.log.step(`restoring ${artifactId} into ${app.domain} with abra`)
-    await this.#run(app, ['app', 'restore', app.domain, '-s', id.data, '--no-input'], {
-      timeoutMs: this.#timeouts.backup,
-      progress: true,
-      code: 'CCCI_ABRA_RESTORE_FAILED',
-      what: `restore of ${artifactId} into ${app.domain} failed (abra)`,
-      hint: "abra's output says which hook or volume failed",
-    })
+  restore(app: AppRef, artifactId: string): Promise<void> {
+    return restoreAbraBackup(this.#cli, app, artifactId, this.#options.log)
   }
 
   async ps(app: AppRef): Promise<ServiceState[]> {
-    const result = await this.#run(app, ['app', 'ps', app.domain, '--machine', '--no-input'])
+    const result = await this.#cli.run(app, ['app', 'ps', app.domain, '--machine', '--no-input'])
     const ps = parseWith(
       AppPsSchema,
       extractJson(result.output, result.command),
@@ -555,10 +372,10 @@ export class AbraDriver implements AppDriver {
 
   async logs(app: AppRef, service: string, lines = 50): Promise<string> {
     // `app logs` follows the logs: what it printed until the deadline is the answer.
-    const result = await this.#call(
+    const result = await this.#cli.call(
       app,
       ['app', 'logs', app.domain, service, '--tail', String(lines), '--no-input'],
-      { timeoutMs: this.#timeouts.logs },
+      { timeoutMs: this.#cli.timeouts.logs },
     )
     if (!result.timedOut && result.exitCode !== 0) {
       throw abraError(result)
@@ -572,7 +389,7 @@ export class AbraDriver implements AppDriver {
     command: string[],
     timeoutMs = 60_000,
   ): Promise<ExecResult> {
-    const result = await this.#call(
+    const result = await this.#cli.call(
       app,
       ['app', 'run', app.domain, service, '--no-tty', '--', ...command],
       { timeoutMs },
@@ -593,7 +410,7 @@ export class AbraDriver implements AppDriver {
   }
 
   async lint(app: AppRef): Promise<LintResult> {
-    const result = await this.#run(
+    const result = await this.#cli.run(
       app,
       ['recipe', 'lint', app.recipe, '--chaos', '--offline', '--no-input'],
       {

@@ -79,6 +79,31 @@ describe('vitest run --project <recipe>', () => {
   })
 })
 
+describe('hooks', () => {
+  test('a failing install-steps.sh fails install with its output, and cleans up', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'ccci-config-'))
+    mkdirSync(join(config, 'tiny-html'))
+    writeFileSync(
+      join(config, 'tiny-html', 'install-steps.sh'),
+      'echo "preparing $CCCI_APP_DOMAIN"\necho "the upstream server is unreachable" >&2\nexit 7\n',
+    )
+    const run = await runRecipe({
+      projects: ['tiny-html (install)'],
+      src: repo.path,
+      recipeDirs: [config],
+    })
+    rmSync(config, { recursive: true, force: true })
+    const install = run.result?.tiers.find((t) => t.tier === 'install')
+    expect(install?.status, run.output).toBe('fail')
+    expect(install?.reason).toMatch(
+      /install-steps\.sh failed: `sh -eu \S+install-steps\.sh` exited 7/,
+    )
+    expect(install?.reason).toContain('the upstream server is unreachable')
+    expect(run.result?.deployCount, 'nothing was deployed').toBe(0)
+    await expectNothingLeft(run.result!)
+  })
+})
+
 describe('refusals deploy nothing', () => {
   test('two recipes selected: a clear message, nothing deployed', async () => {
     const config = mkdtempSync(join(tmpdir(), 'ccci-config-'))

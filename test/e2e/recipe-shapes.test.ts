@@ -24,8 +24,8 @@ test('a recipe of another shape goes green, with backup and restore reported as 
   await expectNothingLeft(run.result!)
 })
 
-test('declared N/A tiers count towards the level; an unexplained skip would not', () => {
-  expect(run.result?.level).toBe(4)
+test('declared N/A tiers count towards the level', () => {
+  expect(run.result?.level, 'install, upgrade, N/A backup and restore, custom, lint').toBe(5)
   expect(run.result?.tiers.find((t) => t.tier === 'backup')?.expectedNA).toMatch(/^stateless/)
 })
 
