@@ -4,20 +4,12 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { checkout, deleteTag, tagLightweight, updateRef } from '../../harness/git/index.ts'
 import type { RunResult } from '../../harness/run/report-files.ts'
-import { fixtureRepo } from '../support/fixtures.ts'
+import { fixtureRepos } from '../support/fixtures.ts'
 import { expectNothingLeft, runRecipe } from '../support/run-recipe.ts'
 
-type Repo = Awaited<ReturnType<typeof fixtureRepo>>
-const repos: Repo[] = []
-
-async function tinyHtml(change?: Parameters<typeof commitChange>[1]): Promise<Repo> {
-  const repo = await fixtureRepo('tiny-html')
-  repos.push(repo)
-  if (change !== undefined) {
-    await commitChange(repo.path, change)
-  }
-  return repo
-}
+const repos = fixtureRepos()
+afterAll(repos.cleanup)
+const tinyHtml = (change?: Parameters<typeof commitChange>[1]) => repos.make('tiny-html', change)
 
 function statuses(result: RunResult | undefined): Record<string, string> {
   return Object.fromEntries((result?.tiers ?? []).map((t) => [t.tier, t.status]))
@@ -26,12 +18,6 @@ function statuses(result: RunResult | undefined): Record<string, string> {
 function reason(result: RunResult | undefined, tier: string): string {
   return result?.tiers.find((t) => t.tier === tier)?.reason ?? ''
 }
-
-afterAll(() => {
-  for (const repo of repos) {
-    repo.cleanup()
-  }
-})
 
 describe('the full lifecycle against one deployment', () => {
   let green: Awaited<ReturnType<typeof runRecipe>>

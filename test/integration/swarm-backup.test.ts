@@ -15,7 +15,7 @@ import { readTar } from '../../harness/archive/tar.ts'
 import { loadSettings } from '../../harness/config/settings.ts'
 import { listContainers, stackServices } from '../../harness/docker/index.ts'
 import type { AppRef } from '../../harness/driver/app-driver.ts'
-import { CcciError, describeError } from '../../harness/errors.ts'
+import { describeError } from '../../harness/errors.ts'
 import { BUSYBOX_IMAGE } from '../../harness/host/base-images.ts'
 import { createLogger } from '../../harness/log.ts'
 import { runCommand } from '../../harness/process/index.ts'
@@ -32,6 +32,7 @@ import {
 import { isBackupCapable } from '../../harness/swarm/backupbot-labels.ts'
 import { waitForConvergence } from '../../harness/swarm/converge.ts'
 import { SwarmDriver } from '../../harness/swarm/swarm-driver.ts'
+import { failure } from '../support/failure.ts'
 import { fixtureRepo } from '../support/fixtures.ts'
 
 const RECIPE = 'backup-hooks'
@@ -99,19 +100,6 @@ async function helpers(): Promise<string[]> {
     ),
   )
   return found.flat().map((c) => c.name)
-}
-
-/** The typed error `pending` rejects with. */
-async function failure(pending: Promise<unknown>): Promise<CcciError> {
-  try {
-    await pending
-  } catch (error) {
-    if (error instanceof CcciError) {
-      return error
-    }
-    throw error
-  }
-  throw new Error('expected a CcciError, the call succeeded')
 }
 
 /** Deploys a one-service stack with a `content` volume straight with `docker stack deploy`. */

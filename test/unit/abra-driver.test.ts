@@ -9,12 +9,12 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs'
+import { failure } from '../support/failure.ts'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, test, vi } from 'vitest'
 import { AbraDriver, runAbra } from '../../harness/abra/index.ts'
 import type { AppRef } from '../../harness/driver/app-driver.ts'
-import { CcciError } from '../../harness/errors.ts'
 import { createLogger } from '../../harness/log.ts'
 import { REPO_ROOT } from '../support/fixtures.ts'
 
@@ -52,18 +52,6 @@ function stub(name: string, text: string, code: number): string {
   writeFileSync(path, `#!/bin/sh\ncat '${join(work, `${name}.out`)}'\nexit ${code}\n`)
   chmodSync(path, 0o755)
   return path
-}
-
-async function failure(pending: Promise<unknown>): Promise<CcciError> {
-  try {
-    await pending
-  } catch (error) {
-    if (error instanceof CcciError) {
-      return error
-    }
-    throw error
-  }
-  throw new Error('expected a CcciError, the call succeeded')
 }
 
 afterEach(() => {

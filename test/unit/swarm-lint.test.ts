@@ -6,22 +6,13 @@ import { CcciError } from '../../harness/errors.ts'
 import { commitChange } from '../../harness/fixtures/recipe-repo.ts'
 import { tagLightweight } from '../../harness/git/index.ts'
 import { LINT_RULES, lintRecipe } from '../../harness/swarm/lint.ts'
-import { fixtureRepo } from '../support/fixtures.ts'
+import { fixtureRepos, type FixtureRepo } from '../support/fixtures.ts'
 
-type Repo = Awaited<ReturnType<typeof fixtureRepo>>
-const repos: Repo[] = []
-afterAll(() => repos.forEach((r) => r.cleanup()))
+const repos = fixtureRepos()
+afterAll(repos.cleanup)
+const tinyHtml = (change?: Parameters<typeof commitChange>[1]) => repos.make('tiny-html', change)
 
-async function tinyHtml(change?: Parameters<typeof commitChange>[1]): Promise<Repo> {
-  const repo = await fixtureRepo('tiny-html')
-  repos.push(repo)
-  if (change !== undefined) {
-    await commitChange(repo.path, change)
-  }
-  return repo
-}
-
-const lint = (repo: Repo) => lintRecipe({ recipeDir: repo.path, stack: 'tiny_example_com' })
+const lint = (repo: FixtureRepo) => lintRecipe({ recipeDir: repo.path, stack: 'tiny_example_com' })
 
 /** The rules neither satisfied nor skipped. */
 const failing = (result: LintResult) =>
