@@ -14,8 +14,6 @@ import type {
   ServiceState,
 } from '../driver/app-driver.ts'
 import {
-  listContainers,
-  listNetworks,
   listSecrets,
   listServices,
   listVolumes,
@@ -26,6 +24,7 @@ import { CcciError } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import { registerSecret } from '../redact.ts'
 import { parseEnvFile, setEnvValue } from '../swarm/env-file.ts'
+import { waitForStackGone } from '../swarm/stack-gone.ts'
 import { STACK_LABEL } from '../swarm/swarm-driver.ts'
 import { extractJson, messagesOnly, parseWith } from './abra-output.ts'
 import { appAbraDirPath } from './app-abra-dir.ts'
@@ -251,33 +250,7 @@ export class AbraDriver implements AppDriver {
         progress: true,
       })
     }
-    await this.#waitStackGone(app)
-  }
-
-  /** Until no service, container or network of the stack is left (abra may return earlier). */
-  async #waitStackGone(app: AppRef): Promise<void> {
-    const filter = { labels: { [NAMESPACE]: app.stack } }
-    const deadline = Date.now() + this.#cli.timeouts.undeploy
-    for (;;) {
-      const left = [
-        ...(await listServices(filter)),
-        ...(await listContainers(filter)),
-        ...(await listNetworks(filter)),
-      ].map((o) => o.name)
-      if (left.length === 0) {
-        return
-      }
-      if (Date.now() >= deadline) {
-        throw new CcciError(
-          'CCCI_UNDEPLOY_TIMEOUT',
-          `${app.stack} still has ${left.join(', ')} after \`abra app undeploy\``,
-          {
-            hint: 'check `docker ps -a` for containers that do not stop; `./ccci janitor` retries the cleanup',
-          },
-        )
-      }
-      await new Promise((resolve) => setTimeout(resolve, 1_000))
-    }
+    await waitForStackGone(app.stack, this.#cli.timeouts.undeploy, '`abra app undeploy`')
   }
 
   /** Removes what abra left of the app (with a warning): the teardown must leave nothing. */

@@ -17,8 +17,6 @@ import {
   createSecret,
   execInContainer,
   inspectService,
-  listContainers,
-  listNetworks,
   listSecrets,
   listVolumes,
   removeObject,
@@ -37,6 +35,7 @@ import { createBackup, restoreBackup, type BackupOptions } from './backup.ts'
 import { lintRecipe } from './lint.ts'
 import { buildOverride } from './override.ts'
 import { runningContainer } from './service-container.ts'
+import { waitForStackGone } from './stack-gone.ts'
 import { renderStack, type RenderedStack } from './render.ts'
 import { generateSecretValue, planSecrets } from './secrets.ts'
 
@@ -223,25 +222,7 @@ export class SwarmDriver implements AppDriver {
     if ((await stackServices(app.stack)).length > 0) {
       await runCommand('docker', ['stack', 'rm', app.stack], { timeoutMs: 120_000 })
     }
-    await waitUntil(
-      async () => {
-        const services = await stackServices(app.stack)
-        const containers = await listContainers({ labels: { [NAMESPACE]: app.stack } })
-        const networks = await listNetworks({ labels: { [NAMESPACE]: app.stack } })
-        return services.length + containers.length + networks.length === 0
-          ? undefined
-          : [...services, ...containers, ...networks].map((o) => o.name).join(', ')
-      },
-      120_000,
-      (left) =>
-        new CcciError(
-          'CCCI_UNDEPLOY_TIMEOUT',
-          `${app.stack} still has ${left} 120s after undeploy`,
-          {
-            hint: 'check `docker ps -a` for containers that do not stop; `./ccci janitor` retries the cleanup',
-          },
-        ),
-    )
+    await waitForStackGone(app.stack, 120_000, 'docker stack rm')
   }
 
   async removeVolumes(app: AppRef): Promise<string[]> {

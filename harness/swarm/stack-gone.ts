@@ -1,0 +1,37 @@
+import { listContainers, listNetworks, stackServices } from '../docker/index.ts'
+import { CcciError } from '../errors.ts'
+
+const NAMESPACE = 'com.docker.stack.namespace'
+
+/**
+ * Waits until no service, container or network of a stack is left (stack removal returns before
+ * swarm has stopped the tasks); throws naming what remains at the deadline.
+ */
+export async function waitForStackGone(
+  stack: string,
+  timeoutMs: number,
+  after: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const filter = { labels: { [NAMESPACE]: stack } }
+    const left = [
+      ...(await stackServices(stack)),
+      ...(await listContainers(filter)),
+      ...(await listNetworks(filter)),
+    ].map((o) => o.name)
+    if (left.length === 0) {
+      return
+    }
+    if (Date.now() >= deadline) {
+      throw new CcciError(
+        'CCCI_UNDEPLOY_TIMEOUT',
+        `${stack} still has ${left.join(', ')} ${Math.round(timeoutMs / 1000)}s after ${after}`,
+        {
+          hint: 'check `docker ps -a` for containers that do not stop; `./ccci janitor` retries the cleanup',
+        },
+      )
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+  }
+}
