@@ -12,127 +12,33 @@
  * - CCCI_FAKE_ABRA_HANG=<command>: hang on that command (e.g. `app ls`) until killed
  * - CCCI_FAKE_ABRA_LINT_OUTPUT=<file>: `recipe lint` prints this file and exits 0
  */
-import {
-  appendFileSync,
-  createReadStream,
-  createWriteStream,
-  existsSync,
-  readdirSync,
-  readFileSync,
-} from 'node:fs'
-import { homedir } from 'node:os'
-import { basename, join } from 'node:path'
-import { pipeline } from 'node:stream/promises'
-import { createGunzip, createGzip } from 'node:zlib'
-import { z } from 'zod'
-import { packEntries, readTar, type TarEntry } from '../../../harness/archive/tar.ts'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { AppRef } from '../../../harness/driver/app-driver.ts'
 import { CcciError } from '../../../harness/errors.ts'
 import { isDirty, listTags } from '../../../harness/git/index.ts'
-import type { Logger } from '../../../harness/log.ts'
 import { latestVersion } from '../../../harness/recipe/versions.ts'
-import { stackName } from '../../../harness/run/domain.ts'
-import { listBackups, loadManifest } from '../../../harness/swarm/backup.ts'
-import { parseEnvFile } from '../../../harness/swarm/env-file.ts'
 import { lintRecipe } from '../../../harness/swarm/lint.ts'
 import { SwarmDriver } from '../../../harness/swarm/swarm-driver.ts'
 import { parseAbraArgv, UsageError, type AbraCall } from './abra-argv.ts'
 import { renderLintOutput, renderTable } from './render-table.ts'
-
-/** A failure abra reports with `FATA <message>` and exit status 1. */
-class Fatal extends Error {}
-
-const out = (text: string) => process.stdout.write(`${text}\n`)
-const say = (level: string, message: string) => out(`${level} ${message}`)
-
-const log: Logger = {
-  step: (m) => say('INFO', m),
-  info: (m) => say('INFO', m.trim()),
-  warn: (m) => say('WARN', m),
-  debug: (m) => {
-    if (process.env.CCCI_DEBUG === '1') {
-      say('DEBU', m)
-    }
-  },
-}
-
-const abraDir = () => process.env.ABRA_DIR ?? join(homedir(), '.abra')
-
-const OwnerLabels = z.record(z.string(), z.string())
-
-function ownerLabels(): Record<string, string> {
-  const raw = process.env.CCCI_OWNER_LABELS
-  if (raw === undefined) {
-    return {}
-  }
-  const parsed = OwnerLabels.safeParse(JSON.parse(raw))
-  if (!parsed.success) {
-    throw new Fatal(`CCCI_OWNER_LABELS is not a JSON object of strings: ${raw}`)
-  }
-  return parsed.data
-}
-
-/** The swarm driver doing the work; its snapshot store stands in for backup-bot-two's restic repository. */
-function swarm(app: AppRef | undefined, onSecretValue?: (value: string) => void): SwarmDriver {
-  const labels = ownerLabels()
-  if (Object.keys(labels).length === 0) {
-    throw new Fatal('the fake abra needs CCCI_OWNER_LABELS to label what it creates')
-  }
-  return new SwarmDriver({
-    ownerLabels: labels,
-    log,
-    onSecretValue,
-    backupDir: join(abraDir(), 'fake-backupbot', app?.stack ?? 'none'),
-  })
-}
-
-function recipeOf(envFile: string): string {
-  const env = parseEnvFile(readFileSync(envFile, 'utf8'), { file: envFile }).values
-  return (env.TYPE ?? env.RECIPE ?? '').split(':')[0] ?? ''
-}
-
-function appRef(domain: string, server: string, recipe: string): AppRef {
-  return {
-    recipe,
-    domain,
-    stack: stackName(domain),
-    server,
-    recipeDir: join(abraDir(), 'recipes', recipe),
-    envFile: join(abraDir(), 'servers', server, `${domain}.env`),
-  }
-}
-
-/** Every app: `servers/<server>/<domain>.env` (§1.5). */
-function allApps(): AppRef[] {
-  const servers = join(abraDir(), 'servers')
-  if (!existsSync(servers)) {
-    return []
-  }
-  return readdirSync(servers).flatMap((server) =>
-    readdirSync(join(servers, server))
-      .filter((f) => f.endsWith('.env'))
-      .flatMap((file) => {
-        try {
-          const domain = basename(file, '.env')
-          return [appRef(domain, server, recipeOf(join(servers, server, file)))]
-        } catch {
-          return [] // an env file another run is removing or writing
-        }
-      }),
-  )
-}
-
-function findApp(domain: string): AppRef {
-  const app = allApps().find((a) => a.domain === domain)
-  if (app === undefined) {
-    throw new Fatal(`cannot find app with name ${domain}`)
-  }
-  return app
-}
-
-const flag = (call: AbraCall, name: string) => call.flags.get(name)
-const has = (call: AbraCall, name: string) => call.flags.get(name) === true
-const arg = (call: AbraCall, i: number) => call.args[i] ?? ''
+import {
+  Fatal,
+  out,
+  say,
+  log,
+  abraDir,
+  ownerLabels,
+  swarm,
+  appRef,
+  allApps,
+  findApp,
+  flag,
+  has,
+  arg,
+  record,
+} from './fake-apps.ts'
+import { backupCreate, backupSnapshots, backupDownload, restore } from './fake-backups.ts'
 
 async function appNew(call: AbraCall): Promise<void> {
   const recipe = arg(call, 0)
@@ -370,81 +276,6 @@ async function appRun(call: AbraCall): Promise<number> {
   return result.exitCode
 }
 
-async function backupCreate(call: AbraCall): Promise<void> {
-  const app = findApp(arg(call, 0))
-  const artifact = await swarm(app).backup(app)
-  out(`snapshot ${artifact.id} saved`)
-}
-
-const backupDirOf = (app: AppRef) => join(abraDir(), 'fake-backupbot', app.stack)
-
-function backupSnapshots(call: AbraCall): number {
-  const app = findApp(arg(call, 0))
-  const dir = backupDirOf(app)
-  const backups = listBackups(dir)
-  if (backups.length === 0) {
-    out('No Snapshots found')
-    return 1
-  }
-  for (const backup of backups) {
-    out(`${loadManifest(dir, backup.id).createdAt.replace(/\.\d+Z$/, 'Z')} ${backup.id}`)
-  }
-  return 0
-}
-
-function snapshotArg(call: AbraCall, app: AppRef): string {
-  const given = flag(call, 'snapshot')
-  if (typeof given === 'string') {
-    return given
-  }
-  const latest = listBackups(backupDirOf(app)).at(-1)
-  if (latest === undefined) {
-    throw new Fatal('No Snapshots found')
-  }
-  return latest.id
-}
-
-/**
- * Writes the snapshot as backup-bot-two's download does (§9.2, UNCONFIRMED): files under their
- * host path `var/lib/docker/volumes/<volume>/_data/`, gzip'd, into the working directory.
- */
-async function backupDownload(call: AbraCall): Promise<void> {
-  const app = findApp(arg(call, 0))
-  const id = snapshotArg(call, app)
-  const dir = backupDirOf(app)
-  const manifest = loadManifest(dir, id)
-  const source = createReadStream(join(dir, `${id}.tar.gz`)).pipe(createGunzip())
-  const { entries, contents } = await readTar(source, () => true)
-  const moved: TarEntry[] = Object.keys(manifest.volumes).map((key) => ({
-    type: 'directory',
-    name: `var/lib/docker/volumes/${app.stack}_${key}/_data/`,
-  }))
-  for (const entry of entries) {
-    const match = /^stage\/([^/]+)\/(.+)$/.exec(entry.name.replace(/\/+$/, ''))
-    if (match === null) {
-      continue
-    }
-    const name = `var/lib/docker/volumes/${app.stack}_${match[1] ?? ''}/_data/${match[2] ?? ''}`
-    if (entry.type === 'directory') {
-      moved.push({ type: 'directory', name: `${name}/` })
-    } else if (entry.type === 'file') {
-      moved.push({ type: 'file', name, content: contents.get(entry.name) ?? Buffer.alloc(0) })
-    } else {
-      say('WARN', `skipping ${entry.type} ${entry.name}`)
-    }
-  }
-  const file = `${app.domain}_${id}.tar.gz`
-  await pipeline(packEntries(moved), createGzip(), createWriteStream(join(process.cwd(), file)))
-  say('INFO', `backup downloaded to ${file}`)
-}
-
-async function restore(call: AbraCall): Promise<void> {
-  const app = findApp(arg(call, 0))
-  const id = snapshotArg(call, app)
-  await swarm(app).restore(app, id)
-  say('INFO', `snapshot ${id} restored into ${app.domain}`)
-}
-
 async function recipeLint(call: AbraCall): Promise<void> {
   const recipe = arg(call, 0)
   const canned = process.env.CCCI_FAKE_ABRA_LINT_OUTPUT
@@ -531,15 +362,6 @@ async function dispatch(call: AbraCall): Promise<number> {
       return 0
     default:
       throw new Fatal(`the fake abra does not implement "${call.command}"`)
-  }
-}
-
-function record(argv: readonly string[]): void {
-  const file = process.env.CCCI_FAKE_ABRA_LOG
-  if (file !== undefined) {
-    const tty = process.stdout.isTTY && process.stdin.isTTY
-    const entry = { argv, tty, pid: process.pid, abraDir: abraDir() }
-    appendFileSync(file, `${JSON.stringify(entry)}\n`)
   }
 }
 
