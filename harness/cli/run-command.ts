@@ -10,8 +10,7 @@ import { runVitest } from './vitest-cli.ts'
 
 export const runCommand: Command = {
   summary: 'test one recipe: deploy once, run the tiers, tear down',
-  usage:
-    'run <recipe> [--src URL|PATH] [--ref REF] [--pr N] [--tier T]... [--driver swarm|abra] [--quick]',
+  usage: 'run <recipe> [--src URL|PATH] [--ref REF] [--pr N] [--tier T]... [--driver swarm|abra]',
   async run(args, { settings, log }) {
     const { values, positionals } = parseArgs({
       args,
@@ -22,7 +21,6 @@ export const runCommand: Command = {
         pr: { type: 'string' },
         tier: { type: 'string', multiple: true },
         driver: { type: 'string' },
-        quick: { type: 'boolean', default: false },
       },
     })
     if (positionals.length !== 1) {
@@ -62,7 +60,6 @@ export const runCommand: Command = {
       SRC: src,
       REF: ref,
       PR: values.pr,
-      QUICK: values.quick ? '1' : undefined,
       CCCI_DRIVER: values.driver ?? process.env.CCCI_DRIVER,
       CCCI_RECIPE: configured ? process.env.CCCI_RECIPE : recipe,
     })

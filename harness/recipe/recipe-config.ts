@@ -35,7 +35,9 @@ export const RecipeConfigSchema = z
     deps: z
       .array(z.enum(['keycloak']))
       .default([])
-      .describe('Shared services the app needs for the run (keycloak: a realm per run)'),
+      .describe(
+        'Shared services the app needs for the run (keycloak: a realm per run). Not available yet: a run stops before deploying',
+      ),
     extraEnv: z
       .union([
         z.record(envKey, z.string()),

@@ -137,8 +137,27 @@ async function start(project: TestProject): Promise<void> {
     log.warn(warning)
   }
   const settings = loadSettings()
+  const trigger = readTrigger()
+  if (trigger.quick) {
+    throw new CcciError(
+      'CCCI_QUICK_UNAVAILABLE',
+      'a --quick run needs the warm canonical deployments, which this cc-ci does not have yet',
+      {
+        hint: 'run without QUICK (a cold run); nothing was deployed',
+      },
+    )
+  }
   await requireHost(settings)
   const config = await loadRecipeConfig({ name: first.recipe, dir: first.configDir })
+  if (config.deps.length > 0) {
+    throw new CcciError(
+      'CCCI_DEPS_UNAVAILABLE',
+      `${first.recipe} needs ${config.deps.join(', ')}, which this cc-ci cannot provide yet`,
+      {
+        hint: `remove deps from ${first.configDir ?? 'recipe.ts'}/recipe.ts to run without them; nothing was deployed`,
+      },
+    )
+  }
   ownSignals(project.vitest)
   redactProcessOutput()
   const run = registry()
@@ -150,7 +169,7 @@ async function start(project: TestProject): Promise<void> {
       config,
       configDir: first.configDir,
       source: first.source,
-      trigger: readTrigger(),
+      trigger,
       tiers: tiers.map((t) => t.tier),
       repoLocalApproved: first.repoLocalApproved,
       log,
