@@ -29,10 +29,7 @@ export default defineConfig({
     root: settings.root,
     include: [],
     globalSetup: [join(settings.root, 'harness', 'vitest', 'global-setup.ts')],
-    projects: containerFiles(
-      settings,
-      knownRecipes().map((r) => r.name),
-    ),
+    projects: containerFiles(settings, recipes),
     fileParallelism: false,
     maxWorkers: 1,
     sequence: { sequencer: PathSequencer },

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import type { DockerObject, ResourceKind } from '../harness/docker/index.ts'
 import { CcciError } from '../harness/errors.ts'
-import { decideOrphans } from '../harness/run/janitor.ts'
+import { decideOrphans, type JanitorInput } from '../harness/run/janitor.ts'
 import { RECIPE_LABEL, RUN_LABEL, WARM_LABEL } from '../harness/run/labels.ts'
 import type { Lease } from '../harness/run/lease.ts'
 import { sweepPlan, type CanonicalRecord, type EnrolledRecipe } from '../harness/warm/sweep-plan.ts'
@@ -126,10 +126,22 @@ function perCall(batches: number, fn: () => void): number[] {
   return samples
 }
 
+/** The janitor fixture as the janitor's input (no unlabelled stack leftovers, one state folder). */
+function janitorInput(janitor: ReturnType<typeof janitorFixture>): JanitorInput {
+  return {
+    owned: janitor.objects,
+    stackObjects: [],
+    leases: janitor.leases,
+    alive: janitor.alive,
+    home: 'bench',
+    fileExists: janitor.fileExists,
+  }
+}
+
 /** Times the janitor's and the nightly sweep's decisions (pure functions) on the fixtures above. */
 export function decisionBench(batches: number): DecisionSamples {
   const janitor = janitorFixture()
-  const orphans = decideOrphans(janitor.objects, janitor.leases, janitor.alive, janitor.fileExists)
+  const orphans = decideOrphans(janitorInput(janitor))
   const sweep = sweepFixture()
   const decisions = sweepPlan(sweep.enrolled, sweep.registry)
   if (orphans.length !== STALE_STACKS || decisions.length === 0) {
@@ -140,7 +152,7 @@ export function decisionBench(batches: number): DecisionSamples {
   }
   return {
     decideOrphans: perCall(batches, () => {
-      decideOrphans(janitor.objects, janitor.leases, janitor.alive, janitor.fileExists)
+      decideOrphans(janitorInput(janitor))
     }),
     sweepPlan: perCall(batches, () => {
       sweepPlan(sweep.enrolled, sweep.registry)

@@ -1,4 +1,6 @@
+import { stackServices } from '../harness/docker/index.ts'
 import { seedMarker } from '../harness/run/data-marker.ts'
+import { isBackupCapable } from '../harness/swarm/backupbot-labels.ts'
 import { TierSkip, type TierOp } from './tier-op.ts'
 
 /**
@@ -8,7 +10,9 @@ import { TierSkip, type TierOp } from './tier-op.ts'
  */
 export const backupOp: TierOp = async (handle) => {
   const { app, driver, log, run } = handle
-  if (!run.backupCapable) {
+  // Judged on what is deployed now: an upgrade may have added (or dropped) the backupbot labels.
+  const capable = run.backupCapableOverride ?? isBackupCapable(await stackServices(app.stack))
+  if (!capable) {
     throw new TierSkip(
       run.expectedNA.backup ??
         'N/A: no service carries backupbot.backup=true (backupCapable is false)',

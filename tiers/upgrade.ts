@@ -26,7 +26,7 @@ export const upgradeOp: TierOp = async ({ app, driver, run, log }) => {
   if (secretsAdded.length > 0) {
     log.info(`generated the secrets the upgrade adds: ${secretsAdded.join(', ')}`)
   }
-  const after = await driver.deploy(app, { chaos: true })
+  const after = await driver.deploy(app, { chaos: true, timeoutMs: run.deployTimeoutMs })
   await syncLocalProxy()
   return { before, after, envAdded, secretsAdded }
 }

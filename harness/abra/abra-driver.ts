@@ -18,6 +18,7 @@ import {
   listServices,
   listVolumes,
   removeObject,
+  STACK_NAMESPACE_LABEL,
   type DockerObject,
 } from '../docker/index.ts'
 import { CcciError } from '../errors.ts'
@@ -35,8 +36,6 @@ import { parseLintTable } from './lint-table.ts'
 import { abraError } from './run-abra.ts'
 import { AbraCli, type AbraTimeouts } from './abra-cli.ts'
 import { createAbraBackup, restoreAbraBackup } from './abra-backups.ts'
-
-const NAMESPACE = 'com.docker.stack.namespace'
 
 /** How the abra driver runs abra, and what it reports to the run. */
 export interface AbraDriverOptions {
@@ -181,7 +180,9 @@ export class AbraDriver implements AppDriver {
   async deploy(app: AppRef, options: DeployOptions): Promise<DeployResult> {
     const started = Date.now()
     if (options.signal?.aborted === true) {
-      throw new CcciError('CCCI_INTERRUPTED', `deploy of ${app.domain}: the run was interrupted`)
+      throw new CcciError('CCCI_INTERRUPTED', `deploy of ${app.domain}: the run was interrupted`, {
+        hint: 'the teardown removes what the run created; run it again',
+      })
     }
     const env = parseEnvFile(readFileSync(app.envFile, 'utf8'), { file: app.envFile }).values
     const pinned = env.TYPE?.split(':')[1]
@@ -232,7 +233,7 @@ export class AbraDriver implements AppDriver {
   async undeploy(app: AppRef): Promise<void> {
     if (!existsSync(app.envFile)) {
       // abra knows an app only by its env file: without it, it cannot undeploy anything.
-      const services = await listServices({ labels: { [NAMESPACE]: app.stack } })
+      const services = await listServices({ labels: { [STACK_NAMESPACE_LABEL]: app.stack } })
       if (services.length > 0) {
         throw new CcciError(
           'CCCI_ABRA_NO_ENV',
@@ -267,7 +268,7 @@ export class AbraDriver implements AppDriver {
   }
 
   async removeVolumes(app: AppRef): Promise<string[]> {
-    const list = () => listVolumes({ labels: { [NAMESPACE]: app.stack } })
+    const list = () => listVolumes({ labels: { [STACK_NAMESPACE_LABEL]: app.stack } })
     const before = await list()
     if (before.length === 0) {
       return []
@@ -289,7 +290,7 @@ export class AbraDriver implements AppDriver {
         }
         if (Date.now() >= deadline) {
           throw abraError(result, {
-            hint: `a container may still use a volume: \`docker ps -a --filter label=${NAMESPACE}=${app.stack}\``,
+            hint: `a container may still use a volume: \`docker ps -a --filter label=${STACK_NAMESPACE_LABEL}=${app.stack}\``,
           })
         }
         await new Promise((resolve) => setTimeout(resolve, 2_000))

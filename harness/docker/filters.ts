@@ -17,3 +17,6 @@ export function toFilters(filter: ListFilter = {}): string {
   }
   return JSON.stringify(result)
 }
+
+/** The label `docker stack deploy` puts on every object of a stack. */
+export const STACK_NAMESPACE_LABEL = 'com.docker.stack.namespace'

@@ -1,5 +1,7 @@
 import { z } from 'zod'
-import { call, callUnlessMissing, docker } from './docker-client.ts'
+import { CcciError } from '../errors.ts'
+import { sleep } from '../poll.ts'
+import { call, callUnlessMissing, docker, engineMessage } from './docker-client.ts'
 import { toFilters, type ListFilter } from './filters.ts'
 import {
   ContainerSummarySchema,
@@ -126,5 +128,34 @@ export async function removeObject(
         d.getContainer(object.id).remove({ force: true, v: false }),
       )
       return
+  }
+}
+
+/**
+ * Removes an object, retrying while Docker refuses (a volume or network still held by a stopping
+ * container) until `timeoutMs`; then throws with what Docker said and how to find the holder.
+ */
+export async function removeObjectPatiently(
+  object: DockerObject,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      await removeObject(object)
+      return
+    } catch (error) {
+      if (Date.now() >= deadline) {
+        throw new CcciError(
+          'CCCI_REMOVE_BUSY',
+          `${object.kind} ${object.name} could not be removed: ${engineMessage(error)}`,
+          {
+            hint: `something still uses it: \`docker ps -a --filter ${object.kind === 'volume' ? 'volume' : 'network'}=${object.name}\` shows what`,
+            cause: error,
+          },
+        )
+      }
+      await sleep(1_000)
+    }
   }
 }

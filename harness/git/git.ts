@@ -104,10 +104,22 @@ export async function isDirty(dir: string): Promise<boolean> {
   return (await git(dir, ['status', '--porcelain'])).stdout.trim() !== ''
 }
 
-/** Every tag with its kind: annotated tags are `tag` objects, lightweight ones `commit`. */
-export async function listTags(dir: string): Promise<{ name: string; annotated: boolean }[]> {
+/**
+ * Every tag with its kind (annotated tags are `tag` objects, lightweight ones `commit`); with
+ * `mergedInto`, only the tags whose commit is in that commit's history.
+ */
+export async function listTags(
+  dir: string,
+  options: { mergedInto?: string } = {},
+): Promise<{ name: string; annotated: boolean }[]> {
+  const merged = options.mergedInto === undefined ? [] : [`--merged=${options.mergedInto}`]
   const out = (
-    await git(dir, ['for-each-ref', 'refs/tags', '--format=%(refname:strip=2) %(objecttype)'])
+    await git(dir, [
+      'for-each-ref',
+      ...merged,
+      'refs/tags',
+      '--format=%(refname:strip=2) %(objecttype)',
+    ])
   ).stdout
   return out
     .split('\n')

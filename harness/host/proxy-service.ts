@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { packEntries } from '../archive/tar.ts'
 import {
   containerRunning,
@@ -11,6 +12,8 @@ import {
   removeService,
 } from '../docker/index.ts'
 import { CcciError } from '../errors.ts'
+import { pollUntil } from '../poll.ts'
+import { withLock } from '../run/file-lock.ts'
 import { caddyConfig } from '../proxy/caddy-config.ts'
 import { traefikRoutes, type ProxyRoute, type RouteProblem } from '../proxy/traefik-routes.ts'
 import { CADDY_IMAGE } from './base-images.ts'
@@ -30,7 +33,13 @@ export async function ensureProxyService(port: number): Promise<'created' | 'pre
   }
   if (existing !== undefined) {
     await removeService(PROXY_SERVICE)
-    await waitFor(async () => (await runningProxyContainer()) === undefined, 30_000)
+    await pollUntil(
+      async () => ((await runningProxyContainer()) === undefined ? undefined : 'running'),
+      {
+        timeoutMs: 30_000,
+        intervalMs: 500,
+      },
+    )
   }
   await createService({
     Name: PROXY_SERVICE,
@@ -49,17 +58,6 @@ export async function ensureProxyService(port: number): Promise<'created' | 'pre
     },
   })
   return 'created'
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) {
-      return true
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500))
-  }
-  return false
 }
 
 async function runningProxyContainer(): Promise<string | undefined> {
@@ -87,6 +85,11 @@ export interface RouteSync {
  * call computes the whole route table from Docker.
  */
 export async function syncProxyRoutes(tls: HostTls): Promise<RouteSync> {
+  // One writer at a time: the route table is computed from Docker, written and reloaded together.
+  return withLock(join(tls.dir, '..', 'proxy.lock'), () => writeRoutes(tls), 120_000)
+}
+
+async function writeRoutes(tls: HostTls): Promise<RouteSync> {
   const services = await listServices({ labels: { 'traefik.enable': true } })
   const { routes, problems } = traefikRoutes(
     services.map((s) => ({ service: s.name, labels: s.labels })),
@@ -98,7 +101,11 @@ export async function syncProxyRoutes(tls: HostTls): Promise<RouteSync> {
     keyPem: readFileSync(tls.keyFile, 'utf8'),
   })
   let container: string | undefined
-  await waitFor(async () => (container = await runningProxyContainer()) !== undefined, 60_000)
+  await pollUntil(
+    async () =>
+      (container = await runningProxyContainer()) === undefined ? 'starting' : undefined,
+    { timeoutMs: 60_000, intervalMs: 500 },
+  )
   if (container === undefined) {
     throw new CcciError(
       'CCCI_PROXY_DOWN',

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCommand } from '../process/index.ts'
+import { withLock } from '../run/file-lock.ts'
 
 /** The local host's certificate authority and its wildcard certificate for `*.<suffix>`. */
 export interface HostTls {
@@ -42,7 +43,11 @@ async function certificateValidFor(certFile: string, seconds: number): Promise<b
  * harness and the browser can trust app URLs without disabling TLS checks. Renews them when the
  * suffix changes or they expire within 30 days.
  */
-export async function ensureTls(home: string, suffix: string): Promise<HostTls> {
+export function ensureTls(home: string, suffix: string): Promise<HostTls> {
+  return withLock(join(home, 'host', 'tls.lock'), () => makeTls(home, suffix), 120_000)
+}
+
+async function makeTls(home: string, suffix: string): Promise<HostTls> {
   const paths = tlsPaths(home)
   const fresh =
     paths.suffix === suffix &&

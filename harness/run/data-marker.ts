@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { readBackupPlan, type BackupOptions } from '../swarm/backup.ts'
 import { readVolumeFile, writeVolumeFiles } from '../swarm/volume-files.ts'
+import { loadSettings } from '../config/settings.ts'
 import { ownerLabels } from './labels.ts'
 import type { AppHandle } from '../testing/app-handle.ts'
 
@@ -25,7 +26,7 @@ export type MarkerRecord = Marker | { skipped: string }
 function helperOptions(handle: AppHandle): BackupOptions {
   return {
     backupDir: join(handle.run.runDir, 'backups'),
-    ownerLabels: ownerLabels(handle.run.runId, handle.run.recipe),
+    ownerLabels: ownerLabels(handle.run.runId, handle.run.recipe, loadSettings().home),
     log: handle.log,
   }
 }

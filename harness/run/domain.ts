@@ -3,11 +3,19 @@ import { CcciError } from '../errors.ts'
 import { MAX_SWARM_NAME } from '../swarm/secrets.ts'
 
 /**
- * The per-run domain `<recipe[:4]>-<6 hex of sha(recipe|pr|ref)>.<suffix>`: short, so swarm names
- * `<stack>_<secret>_<version>` stay within 64 characters.
+ * The per-run domain `<recipe[:4]>-<6 hex of sha(recipe|pr|ref[|src])>.<suffix>`: short, so swarm
+ * names `<stack>_<secret>_<version>` stay within 64 characters. The source, when given, keeps two
+ * forks' pull requests of the same number apart.
  */
-export function runDomain(recipe: string, pr: string, ref: string, suffix: string): string {
-  const hash = createHash('sha256').update(`${recipe}|${pr}|${ref}`).digest('hex').slice(0, 6)
+export function runDomain(
+  recipe: string,
+  pr: string,
+  ref: string,
+  suffix: string,
+  src?: string,
+): string {
+  const key = src === undefined ? `${recipe}|${pr}|${ref}` : `${recipe}|${pr}|${ref}|${src}`
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 6)
   const label = recipe
     .slice(0, 4)
     .replace(/[^a-z0-9]/g, 'x')

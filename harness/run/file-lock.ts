@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { CcciError } from '../errors.ts'
 import { processAlive, processStartTime } from './process-alive.ts'
@@ -21,7 +21,10 @@ export async function withLock<T>(
       break
     } catch {
       const [pid, start] = readOwner(lockDir)
-      if (pid !== undefined && !processAlive(pid, start)) {
+      // A lock without an owner file older than a minute was left by a process that died
+      // between taking it and writing its name.
+      const ownerless = pid === undefined && Date.now() - lockAge(lockDir) > 60_000
+      if (ownerless || (pid !== undefined && !processAlive(pid, start))) {
         rmSync(lockDir, { recursive: true, force: true })
         continue
       }
@@ -30,7 +33,7 @@ export async function withLock<T>(
           'CCCI_LOCK_TIMEOUT',
           `waited ${Math.round(timeoutMs / 1000)}s for ${lockDir} (held by pid ${pid ?? '?'})`,
           {
-            hint: 'another cc-ci process holds it; wait for it or stop it',
+            hint: `another cc-ci process (pid ${pid ?? 'unknown'}) holds it; wait for it, or stop it and remove ${lockDir}`,
           },
         )
       }
@@ -41,6 +44,14 @@ export async function withLock<T>(
     return await fn()
   } finally {
     rmSync(lockDir, { recursive: true, force: true })
+  }
+}
+
+function lockAge(lockDir: string): number {
+  try {
+    return statSync(lockDir).mtimeMs
+  } catch {
+    return Date.now()
   }
 }
 

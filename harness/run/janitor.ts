@@ -7,12 +7,14 @@ import {
   listSecrets,
   listServices,
   listVolumes,
-  removeObject,
+  removeObjectPatiently,
+  STACK_NAMESPACE_LABEL,
   type DockerObject,
 } from '../docker/index.ts'
 import { describeError } from '../errors.ts'
 import type { Logger } from '../log.ts'
-import { RECIPE_LABEL, RUN_LABEL, WARM_LABEL } from './labels.ts'
+import { pollUntil } from '../poll.ts'
+import { HOME_LABEL, homeId, RECIPE_LABEL, RUN_LABEL, WARM_LABEL } from './labels.ts'
 import { leaseAlive, readLeases, releaseLease, type Lease } from './lease.ts'
 
 /** Everything one dead run left behind. */
@@ -33,8 +35,11 @@ const ORDER: DockerObject['kind'][] = [
   'volume',
 ]
 
-async function ownedObjects(): Promise<DockerObject[]> {
-  const filter = { labels: { [RUN_LABEL]: true as const } }
+/** Every Docker object matching `labels` (by default: any run's owner label). */
+export async function ownedObjects(
+  labels: Record<string, string | true> = { [RUN_LABEL]: true },
+): Promise<DockerObject[]> {
+  const filter = { labels }
   const services = (await listServices(filter)).map((s): DockerObject => ({
     kind: 'service',
     id: s.id,
@@ -51,17 +56,24 @@ async function ownedObjects(): Promise<DockerObject[]> {
   return [...services, ...lists.flat()]
 }
 
+export interface JanitorInput {
+  /** Objects carrying a run's owner label. */
+  owned: readonly DockerObject[]
+  /** Objects of the stacks of dead leases found by their stack label (unlabelled leftovers). */
+  stackObjects: readonly DockerObject[]
+  leases: readonly Lease[]
+  alive: ReadonlySet<string>
+  /** This janitor's state folder id: objects of another folder's runs are not its to judge. */
+  home: string
+  fileExists: (path: string) => boolean
+}
+
 /**
- * The janitor's decision, pure: which runs are dead (no lease, or a lease whose process is gone)
- * and what they own. Objects of live runs and warm canonicals (`cc-ci.warm=true`) are never
- * included. `fileExists` filters the env files and run folders of dead leases.
+ * The janitor's decision, pure: which runs are dead (no lease here, or a lease whose process is
+ * gone) and what they own. Never included: objects of live runs, of warm canonicals
+ * (`cc-ci.warm=true`), of runs of another state folder, and files a live lease also names.
  */
-export function decideOrphans(
-  objects: readonly DockerObject[],
-  leases: readonly Lease[],
-  alive: ReadonlySet<string>,
-  fileExists: (path: string) => boolean,
-): Orphan[] {
+export function decideOrphans(input: JanitorInput): Orphan[] {
   const orphans = new Map<string, Orphan>()
   const orphan = (runId: string, recipe: string | undefined): Orphan => {
     let entry = orphans.get(runId)
@@ -71,16 +83,34 @@ export function decideOrphans(
     }
     return entry
   }
-  for (const object of objects) {
+  const mine = (object: DockerObject) => {
+    const home = object.labels[HOME_LABEL]
+    return home === undefined || home === input.home
+  }
+  for (const object of input.owned) {
     const runId = object.labels[RUN_LABEL] ?? ''
-    if (!alive.has(runId) && object.labels[WARM_LABEL] !== 'true') {
+    if (!input.alive.has(runId) && object.labels[WARM_LABEL] !== 'true' && mine(object)) {
       orphan(runId, object.labels[RECIPE_LABEL]).objects.push(object)
     }
   }
-  for (const lease of leases.filter((l) => !alive.has(l.runId))) {
+  const liveFiles = new Set(
+    input.leases.filter((l) => input.alive.has(l.runId)).flatMap((l) => [l.envFile, l.runDir]),
+  )
+  const deadLeases = input.leases.filter((l) => !input.alive.has(l.runId))
+  for (const lease of deadLeases) {
     const entry = orphan(lease.runId, lease.recipe)
     entry.lease = lease
-    entry.files = [lease.envFile, lease.runDir].filter(fileExists)
+    entry.files = [lease.envFile, lease.runDir].filter(
+      (f) => !liveFiles.has(f) && input.fileExists(f),
+    )
+    const known = new Set(entry.objects.map((o) => `${o.kind}:${o.id}`))
+    for (const object of input.stackObjects) {
+      const owner = object.labels[RUN_LABEL]
+      const sameStack = object.labels[STACK_NAMESPACE_LABEL] === lease.stack
+      if (sameStack && owner === undefined && !known.has(`${object.kind}:${object.id}`)) {
+        entry.objects.push(object)
+      }
+    }
   }
   for (const entry of orphans.values()) {
     entry.objects.sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind))
@@ -90,9 +120,23 @@ export function decideOrphans(
 
 /** Runs that are no longer alive and what they own, read from Docker and the leases. */
 export async function findOrphans(settings: Settings): Promise<Orphan[]> {
+  // Objects first, leases second: a run takes its lease before it creates anything, so an
+  // object listed here whose lease appears later belongs to a live run.
+  const owned = await ownedObjects()
   const leases = readLeases(settings.home)
   const alive = new Set(leases.filter(leaseAlive).map((l) => l.runId))
-  return decideOrphans(await ownedObjects(), leases, alive, existsSync)
+  const deadStacks = leases.filter((l) => !alive.has(l.runId)).map((l) => l.stack)
+  const stackObjects = (
+    await Promise.all(deadStacks.map((stack) => ownedObjects({ [STACK_NAMESPACE_LABEL]: stack })))
+  ).flat()
+  return decideOrphans({
+    owned,
+    stackObjects,
+    leases,
+    alive,
+    home: homeId(settings.home),
+    fileExists: existsSync,
+  })
 }
 
 export interface ReapReport {
@@ -111,16 +155,23 @@ export async function reapOrphans(
     log.step(
       `reaping run ${orphan.runId} (${orphan.recipe ?? 'unknown recipe'}): ${orphan.objects.length} object(s), ${orphan.files.length} file(s)`,
     )
+    let failed = 0
     for (const object of orphan.objects) {
-      if (object.kind === 'network' || object.kind === 'volume') {
-        await waitForContainersGone(object, 60_000)
+      const stack = object.labels[STACK_NAMESPACE_LABEL]
+      if ((object.kind === 'network' || object.kind === 'volume') && stack !== undefined) {
+        await pollUntil(
+          async () =>
+            (await listContainers({ labels: { [STACK_NAMESPACE_LABEL]: stack } })).length === 0
+              ? undefined
+              : 'containers',
+          { timeoutMs: 60_000 },
+        )
       }
-      await retry(
-        () => removeObject(object),
-        object.kind === 'volume' || object.kind === 'network' ? 20 : 1,
-      ).then(
+      const patience = object.kind === 'volume' || object.kind === 'network' ? 20_000 : 0
+      await removeObjectPatiently(object, patience).then(
         () => report.removed.push(`${object.kind} ${object.name}`),
         (error: unknown) => {
+          failed++
           report.failed.push(`${object.kind} ${object.name}: ${describeError(error)}`)
         },
       )
@@ -129,38 +180,9 @@ export async function reapOrphans(
       rmSync(file, { recursive: true, force: true })
       report.removed.push(`file ${file}`)
     }
-    if (orphan.lease !== undefined && report.failed.length === 0) {
+    if (orphan.lease !== undefined && failed === 0) {
       releaseLease(settings.home, orphan.runId)
     }
   }
   return report
-}
-
-async function waitForContainersGone(object: DockerObject, timeoutMs: number): Promise<void> {
-  const stack = object.labels['com.docker.stack.namespace']
-  if (stack === undefined) {
-    return
-  }
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const left = await listContainers({ labels: { 'com.docker.stack.namespace': stack } })
-    if (left.length === 0) {
-      return
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1_000))
-  }
-}
-
-async function retry(fn: () => Promise<void>, attempts: number): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await fn()
-      return
-    } catch (error) {
-      if (attempt >= attempts) {
-        throw error
-      }
-      await new Promise((resolve) => setTimeout(resolve, 1_000))
-    }
-  }
 }

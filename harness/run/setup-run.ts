@@ -7,21 +7,19 @@ import type { AppDriver, AppRef, LintResult } from '../driver/app-driver.ts'
 import { CcciError, describeError } from '../errors.ts'
 import { checkout, cloneRepo, listTags, showFile, tagsAt } from '../git/index.ts'
 import { hostCa } from '../host/local-host.ts'
-import { syncProxyRoutes } from '../host/proxy-service.ts'
-import { tlsPaths } from '../host/tls.ts'
 import type { Logger } from '../log.ts'
 import { expectedStatuses, resolveExtraEnv, type RecipeConfig } from '../recipe/recipe-config.ts'
 import { latestVersion, previousVersion, sortVersions } from '../recipe/versions.ts'
 import { redact, registerSecret } from '../redact.ts'
 import { stackServices } from '../docker/index.ts'
-import { isBackupCapable } from '../swarm/backupbot-labels.ts'
 import type { RunContext } from '../vitest/context.ts'
 import { appRef, createDriver, resolveDriverName } from './driver-factory.ts'
 import { runDomain, siblingDomain } from './domain.ts'
 import { findInstallSteps, runInstallSteps } from './hooks.ts'
 import { findOrphans, reapOrphans } from './janitor.ts'
 import { ownerLabels } from './labels.ts'
-import { acquireLease } from './lease.ts'
+import { syncLocalProxy } from './proxy-sync.ts'
+import { acquireLease, releaseLease } from './lease.ts'
 import { pruneSourceCaches } from './prune-files.ts'
 import type { PreparedSource } from './source.ts'
 import type { RunHandle } from './teardown-run.ts'
@@ -49,13 +47,26 @@ export function redactFile(runDir: string): string {
   return join(runDir, 'redact.json')
 }
 
+/**
+ * Remembers a secret value the run created, in this process and in the run's redaction file, so
+ * the main process (reporter, teardown) redacts values that tier workers created too.
+ */
+export function recordSecret(runDir: string, value: string): void {
+  registerSecret(value)
+  const file = redactFile(runDir)
+  const values = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as string[]) : []
+  writeFileSync(file, JSON.stringify([...values, value]), { mode: 0o600 })
+}
+
 function newRunId(recipe: string): string {
   return `${recipe.slice(0, 12)}-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`
 }
 
 function checkAborted(signal: AbortSignal): void {
   if (signal.aborted) {
-    throw new CcciError('CCCI_INTERRUPTED', 'the run was interrupted during setup')
+    throw new CcciError('CCCI_INTERRUPTED', 'the run was interrupted during setup', {
+      hint: 'the teardown removes what the run created; run it again',
+    })
   }
 }
 
@@ -72,7 +83,9 @@ export async function chooseVersions(
   commit: string,
   upgradeSelected: boolean,
 ): Promise<VersionChoice> {
-  const tags = (await listTags(repo)).map((t) => t.name)
+  // Only releases in the head's history: a PR branched before the newest release upgrades from
+  // the release it was branched after, not over a newer one.
+  const tags = (await listTags(repo, { mergedInto: commit })).map((t) => t.name)
   const atHead = sortVersions(await tagsAt(repo, commit))
   const headVersion = atHead.at(-1)?.raw
   if (!upgradeSelected) {
@@ -104,7 +117,13 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
   const runId = newRunId(recipe)
   const runDir = join(settings.home, 'runs', runId)
   const resultsDir = join(settings.home, 'results', runId)
-  const domain = runDomain(recipe, trigger.pr, trigger.ref ?? 'default', settings.domainSuffix)
+  const domain = runDomain(
+    recipe,
+    trigger.pr,
+    trigger.ref ?? 'default',
+    settings.domainSuffix,
+    trigger.src,
+  )
   const app = appRef(settings, recipe, domain, join(runDir, 'recipe'))
   await acquireLease(settings.home, {
     runId,
@@ -114,6 +133,21 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
     runDir,
     envFile: app.envFile,
   })
+  const squatter = existsSync(app.envFile)
+    ? `its env file ${app.envFile}`
+    : (await stackServices(app.stack)).length > 0
+      ? `a stack ${app.stack}`
+      : undefined
+  if (squatter !== undefined) {
+    releaseLease(settings.home, runId)
+    throw new CcciError(
+      'CCCI_DOMAIN_BUSY',
+      `${domain} is taken: ${squatter} exists and no run of this host owns it`,
+      {
+        hint: `another cc-ci (another CCCI_HOME) or a person deployed it; remove it (\`docker stack rm ${app.stack}\`, the env file) or test with another --pr; nothing was deployed`,
+      },
+    )
+  }
   Object.assign(handle, { runId, runDir, resultsDir, app })
   mkdirSync(resultsDir, { recursive: true })
   mkdirSync(runDir, { recursive: true })
@@ -161,20 +195,15 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
   const secretsFile = redactFile(runDir)
   writeFileSync(secretsFile, '[]', { mode: 0o600 })
   const driver = createDriver(driverName, {
-    ownerLabels: ownerLabels(runId, recipe),
+    ownerLabels: ownerLabels(runId, recipe, settings.home),
     log,
     backupDir: join(runDir, 'backups'),
-    onSecretValue: (value) => {
-      registerSecret(value)
-      const values = JSON.parse(readFileSync(secretsFile, 'utf8')) as string[]
-      writeFileSync(secretsFile, JSON.stringify([...values, value]), { mode: 0o600 })
-    },
+    onSecretValue: (value) => recordSecret(runDir, value),
   })
   handle.driver = driver
   await lintHead(driver, app, runDir, log)
   const deployVersion = versions.baseVersion ?? versions.headVersion
   const started = Date.now()
-  let backupCapable = config.backupCapable ?? false
   const install: OpOutcome = {
     status: 'pass',
     startedAt: new Date().toISOString(),
@@ -212,15 +241,7 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
       signal,
     })
     install.details.deployed = deployed
-    backupCapable = config.backupCapable ?? isBackupCapable(await stackServices(app.stack))
-    if (settings.proxy === 'local') {
-      const routes = await syncProxyRoutes(tlsPaths(settings.home))
-      for (const problem of routes.problems) {
-        log.warn(
-          `proxy: ${problem.service}${problem.router === undefined ? '' : ` router ${problem.router}`}: ${problem.message}`,
-        )
-      }
-    }
+    await syncLocalProxy(log)
   } catch (error) {
     install.status = 'fail'
     install.error = redact(describeError(error))
@@ -263,8 +284,9 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
     health: { path: config.health.path, statuses: expectedStatuses(config) },
     loopbackSuffix: settings.proxy === 'local' ? settings.domainSuffix : undefined,
     ca: hostCa(settings),
-    setupError: undefined,
-    backupCapable,
+    backupCapableOverride: config.backupCapable,
+    deployTimeoutMs:
+      config.timeouts.deploy === undefined ? undefined : config.timeouts.deploy * 1000,
     expectedNA: config.expectedNA,
   }
   return context

@@ -1,24 +1,18 @@
-import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Settings } from '../config/settings.ts'
 import type { AppDriver, AppRef } from '../driver/app-driver.ts'
-import {
-  listConfigs,
-  listContainers,
-  listNetworks,
-  listSecrets,
-  listServices,
-  listVolumes,
-} from '../docker/index.ts'
+import { STACK_NAMESPACE_LABEL } from '../docker/index.ts'
 import { CcciError, describeError } from '../errors.ts'
-import { syncProxyRoutes } from '../host/proxy-service.ts'
-import { tlsPaths } from '../host/tls.ts'
 import type { Logger } from '../log.ts'
-import { redact } from '../redact.ts'
+import { loadSecretsFile, redact, redactDeep } from '../redact.ts'
+import { ownedObjects } from './janitor.ts'
+import { syncLocalProxy } from './proxy-sync.ts'
+import { redactFile } from './setup-run.ts'
 import { RUN_LABEL } from './labels.ts'
 import { releaseLease } from './lease.ts'
 import { readResult, writeResultFiles, type CleanupReport } from './report-files.ts'
-import { stateFile } from './state.ts'
+import { readState, stateFile } from './state.ts'
 
 /** What a run created, as far as setup got: teardown cleans up whatever is set. */
 export interface RunHandle {
@@ -29,22 +23,14 @@ export interface RunHandle {
   driver?: AppDriver
 }
 
-/** Every Docker object still carrying the run's owner label. */
-export async function runLeftovers(runId: string): Promise<string[]> {
-  const filter = { labels: { [RUN_LABEL]: runId } }
-  const services = (await listServices(filter)).map((s) => `service ${s.name}`)
-  const others = (
-    await Promise.all([
-      listContainers(filter),
-      listNetworks(filter),
-      listConfigs(filter),
-      listSecrets(filter),
-      listVolumes(filter),
-    ])
-  )
-    .flat()
+/** Every Docker object of the run still there: by its owner label, or by its stack's label. */
+export async function runLeftovers(runId: string, stack: string | undefined): Promise<string[]> {
+  const owned = await ownedObjects({ [RUN_LABEL]: runId })
+  const stacked = stack === undefined ? [] : await ownedObjects({ [STACK_NAMESPACE_LABEL]: stack })
+  const seen = new Set<string>()
+  return [...owned, ...stacked]
     .map((o) => `${o.kind} ${o.name}`)
-  return [...services, ...others]
+    .filter((name) => !seen.has(name) && seen.add(name) !== undefined)
 }
 
 async function diagnostics(driver: AppDriver, app: AppRef): Promise<string> {
@@ -83,6 +69,10 @@ export async function teardownRun(
     }
   }
   const { app, driver, runId, runDir, resultsDir } = handle
+  if (runDir !== undefined) {
+    // Secrets the tiers created (an upgrade's new ones) were recorded by the workers.
+    loadSecretsFile(redactFile(runDir))
+  }
   const result = resultsDir === undefined ? undefined : readResult(resultsDir)
   if (app !== undefined && driver !== undefined) {
     if (resultsDir !== undefined && result?.ok !== true) {
@@ -96,15 +86,11 @@ export async function teardownRun(
     await step('volumes', async () => (await driver.removeVolumes(app)).join(', '))
     await step('secrets', async () => (await driver.removeSecrets(app)).join(', '))
     await step('env file', () => driver.removeEnv(app))
-    if (settings.proxy === 'local') {
-      await step('proxy routes', async () => {
-        await syncProxyRoutes(tlsPaths(settings.home))
-      })
-    }
+    await step('proxy routes', syncLocalProxy)
   }
   if (runId !== undefined) {
     await step('leftover check', async () => {
-      report.leftovers = await runLeftovers(runId)
+      report.leftovers = await runLeftovers(runId, app?.stack)
       if (app !== undefined && existsSync(app.envFile)) {
         report.leftovers.push(`env file ${app.envFile}`)
       }
@@ -118,7 +104,10 @@ export async function teardownRun(
   if (runDir !== undefined) {
     await step('run folder', () => {
       if (resultsDir !== undefined && existsSync(stateFile(runDir))) {
-        copyFileSync(stateFile(runDir), join(resultsDir, 'state.json'))
+        writeFileSync(
+          join(resultsDir, 'state.json'),
+          `${JSON.stringify(redactDeep(readState(runDir)), null, 2)}\n`,
+        )
       }
       rmSync(runDir, { recursive: true, force: true })
       return Promise.resolve()

@@ -108,7 +108,7 @@ export function describeConvergence(states: readonly ServiceConvergence[], stack
 
 export interface ConvergeOptions {
   timeoutMs: number
-  /** Give up early on a service whose current spec has failed this many tasks with none running. */
+  /** Give up early on a service whose current spec had this many tasks rejected and none running. */
   failFastAfter?: number
   onProgress?: (line: string) => void
   pollMs?: number
@@ -143,10 +143,17 @@ export async function waitForConvergence(
       throw new CcciError(
         'CCCI_INTERRUPTED',
         `stopped waiting for ${stack}: the run was interrupted`,
+        { hint: 'the teardown removes what the run created; run it again' },
       )
     }
+    // Swarm keeps retrying a task that exits (an app waiting for its database may need a few
+    // tries), so only refusals that retrying cannot cure end the wait early: rejected tasks
+    // (no such image, a missing secret or mount) and paused or rolled-back updates.
     const hopeless = states.filter(
-      (s) => s.stuck !== undefined || (s.running === 0 && s.failures.length >= failFastAfter),
+      (s) =>
+        s.stuck !== undefined ||
+        (s.running === 0 &&
+          s.failures.filter((t) => t.state === 'rejected').length >= failFastAfter),
     )
     if (hopeless.length > 0 || Date.now() >= deadline) {
       const failing = hopeless.length > 0 ? hopeless : states.filter((s) => !s.converged)

@@ -26,7 +26,7 @@ function escapeDeep(value: unknown): unknown {
 
 /**
  * The compose file cc-ci adds last to `docker stack deploy`: owner labels on every service,
- * volume, network and config the stack creates (so the janitor can find them), abra's
+ * volume, network, config and (file) secret the stack creates (so the janitor can find them), abra's
  * version/chaos/recipe labels on `app`, and abra's ExposeAllEnv (app env vars the `app` service
  * does not set itself). Top-level entries are repeated whole, because Docker's loader replaces
  * (not merges) them across files.
@@ -69,8 +69,11 @@ export function buildOverride(input: {
     version: '3.8',
     services,
     volumes: topLevel(rendered.volumes),
-    networks: topLevel(rendered.networks),
+    // `default` is implicit (not in the rendered config) for services that name no network;
+    // declaring it labels it, and Docker creates it only if a service uses it.
+    networks: topLevel({ default: null, ...rendered.networks }),
     configs: topLevel(rendered.configs),
+    secrets: topLevel(rendered.secrets),
   }
   return stringify(escapeDeep(document))
 }

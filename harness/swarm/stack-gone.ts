@@ -1,7 +1,10 @@
-import { listContainers, listNetworks, stackServices } from '../docker/index.ts'
+import {
+  listContainers,
+  listNetworks,
+  STACK_NAMESPACE_LABEL,
+  stackServices,
+} from '../docker/index.ts'
 import { CcciError } from '../errors.ts'
-
-const NAMESPACE = 'com.docker.stack.namespace'
 
 /**
  * Waits until no service, container or network of a stack is left (stack removal returns before
@@ -14,7 +17,7 @@ export async function waitForStackGone(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const filter = { labels: { [NAMESPACE]: stack } }
+    const filter = { labels: { [STACK_NAMESPACE_LABEL]: stack } }
     const left = [
       ...(await stackServices(stack)),
       ...(await listContainers(filter)),

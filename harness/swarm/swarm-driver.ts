@@ -20,6 +20,8 @@ import {
   listSecrets,
   listVolumes,
   removeObject,
+  removeObjectPatiently,
+  STACK_NAMESPACE_LABEL,
   serviceLogs,
   stackServices,
 } from '../docker/index.ts'
@@ -39,7 +41,6 @@ import { waitForStackGone } from './stack-gone.ts'
 import { renderStack, type RenderedStack } from './render.ts'
 import { generateSecretValue, planSecrets } from './secrets.ts'
 
-const NAMESPACE = 'com.docker.stack.namespace'
 export const STACK_LABEL = 'cc-ci.stack'
 const DEFAULT_TIMEOUT_S = 300
 
@@ -212,7 +213,7 @@ export class SwarmDriver implements AppDriver {
         'CCCI_SECRETS_MISSING',
         `secrets missing for ${app.domain}: ${missing.join(', ')}`,
         {
-          hint: 'generate them first (abra: `abra app secret generate --all`); did a SECRET_*_VERSION change?',
+          hint: 'secrets are generated when the app is created; a name ending in `_` means its SECRET_<KEY>_VERSION is missing from the app env (add it to .env.sample)',
         },
       )
     }
@@ -226,26 +227,9 @@ export class SwarmDriver implements AppDriver {
   }
 
   async removeVolumes(app: AppRef): Promise<string[]> {
-    const volumes = await listVolumes({ labels: { [NAMESPACE]: app.stack } })
+    const volumes = await listVolumes({ labels: { [STACK_NAMESPACE_LABEL]: app.stack } })
     for (const volume of volumes) {
-      await waitUntil(
-        async () => {
-          try {
-            await removeObject(volume)
-            return undefined
-          } catch (error) {
-            return String(error)
-          }
-        },
-        30_000,
-        (why) =>
-          new CcciError('CCCI_VOLUME_BUSY', `volume ${volume.name} could not be removed: ${why}`, {
-            hint:
-              'a container still uses it; `docker ps -a --filter volume=' +
-              volume.name +
-              '` shows which',
-          }),
-      )
+      await removeObjectPatiently(volume, 30_000)
     }
     return volumes.map((v) => v.name)
   }
@@ -336,23 +320,4 @@ export class SwarmDriver implements AppDriver {
 export async function chaosStamp(dir: string): Promise<string> {
   const sha = (await headCommit(dir)).slice(0, 8)
   return (await isDirty(dir)) ? `${sha}+U` : sha
-}
-
-/** Polls `check` (undefined = done) until `timeoutMs`, then throws `fail(last answer)`. */
-async function waitUntil(
-  check: () => Promise<string | undefined>,
-  timeoutMs: number,
-  fail: (last: string) => Error,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const pending = await check()
-    if (pending === undefined) {
-      return
-    }
-    if (Date.now() >= deadline) {
-      throw fail(pending)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1_000))
-  }
 }

@@ -5,7 +5,7 @@ import { httpFailure, httpRequest, type HttpOptions, type HttpResponse } from '.
 import { createLogger, type Logger } from '../log.ts'
 import { appRef, createDriver } from '../run/driver-factory.ts'
 import { ownerLabels } from '../run/labels.ts'
-import { redactFile } from '../run/setup-run.ts'
+import { recordSecret, redactFile } from '../run/setup-run.ts'
 import { readState, updateState } from '../run/state.ts'
 import { loadSecretsFile } from '../redact.ts'
 import type { RunContext } from '../vitest/context.ts'
@@ -43,9 +43,10 @@ export function appHandle(run: RunContext): AppHandle {
   const log = createLogger(run.recipe)
   const app = appRef(settings, run.recipe, run.domain, run.recipeDir)
   const driver = createDriver(run.driver, {
-    ownerLabels: ownerLabels(run.runId, run.recipe),
+    ownerLabels: ownerLabels(run.runId, run.recipe, settings.home),
     log,
     backupDir: join(run.runDir, 'backups'),
+    onSecretValue: (value) => recordSecret(run.runDir, value),
   })
   const http = (path: string, options: HttpOptions = {}) =>
     httpRequest(new URL(path.replace(/^\//, ''), run.url).toString(), {

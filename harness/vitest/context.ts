@@ -32,9 +32,10 @@ export interface RunContext {
   loopbackSuffix: string | undefined
   /** PEM of the CA that signs app certificates, when not the system's. */
   ca: string | undefined
-  /** Why tiers cannot run at all (setup failed before deploying), if so. */
-  setupError: string | undefined
-  backupCapable: boolean
+  /** recipe.ts `backupCapable`; undefined: detect from the labels of what is deployed. */
+  backupCapableOverride: boolean | undefined
+  /** recipe.ts `timeouts.deploy`, for every deploy of the run (upgrade included). */
+  deployTimeoutMs: number | undefined
   expectedNA: Partial<Record<Tier, string>>
 }
 

@@ -10,11 +10,15 @@ import { describeError } from '../errors.ts'
 import { readAllowlist } from '../recipe/allowlist.ts'
 import { discoverRecipes, loadRecipeConfig, type RecipeEntry } from '../recipe/load-recipe.ts'
 import { zeroConfig, type RecipeConfig } from '../recipe/recipe-config.ts'
+import { validateRecipeName } from '../recipe/recipe-name.ts'
 import { skipGenericReason } from '../run/skip-generic.ts'
 import { prepareSource, type PreparedSource } from '../run/source.ts'
 import { planTier, type TierPlan } from '../run/tier-plan.ts'
 import { readTrigger, type Trigger } from '../run/trigger.ts'
 import { projectFilters, selectedRecipes } from './project-filter.ts'
+
+/** How much longer than a tier's timeout its operation may take before Vitest gives up on it. */
+const OPERATION_MARGIN_MS = 30 * 60_000
 
 /** Recipes cc-ci can run: configured folders, plus `CCCI_RECIPE` as a zero-config recipe. */
 export function knownRecipes(): RecipeEntry[] {
@@ -22,7 +26,7 @@ export function knownRecipes(): RecipeEntry[] {
   const entries = discoverRecipes(settings.recipeDirs)
   const extra = process.env.CCCI_RECIPE
   if (extra !== undefined && extra !== '' && !entries.some((e) => e.name === extra)) {
-    entries.push({ name: extra, dir: undefined })
+    entries.push({ name: validateRecipeName(extra), dir: undefined })
   }
   return entries
 }
@@ -127,7 +131,9 @@ export async function recipeContainer(recipe: string): Promise<ViteUserConfig> {
           isolate: false,
           sequence: { groupOrder: groupOrder(tier.tier) },
           testTimeout: timeoutMs,
-          hookTimeout: timeoutMs,
+          // The tier's operation runs in a hook; its own deadlines (deploy, convergence, hooks)
+          // must end it, never Vitest, which would leave it running behind the next file.
+          hookTimeout: timeoutMs + OPERATION_MARGIN_MS,
           provide: {
             'ccci.tier': {
               recipe,

@@ -6,7 +6,8 @@ import { lifecycleLine, orderTiers, runLevel, tierResult, type TierTally } from 
 import { registry } from '../run/run-registry.ts'
 import { tryReadState } from '../run/state.ts'
 import type { TierPlan } from '../run/tier-plan.ts'
-import { redact } from '../redact.ts'
+import { loadSecretsFile, redact } from '../redact.ts'
+import { redactFile } from '../run/setup-run.ts'
 import type { TierProvided } from './context.ts'
 
 function tierOf(project: { getProvidedContext(): unknown }): TierProvided | undefined {
@@ -100,12 +101,15 @@ export class TierReporter implements Reporter {
         }),
       ),
     )
+    // Values tier workers created (an upgrade's new secrets) are only in the redaction file.
+    loadSecretsFile(redactFile(context.runDir))
     const state = tryReadState(context.runDir)
     const deployCount = state?.installs ?? 0
     const lint = state?.data.lint as RunResult['lint']
     const lifecycle = lifecycleLine(tiers)
     const ok =
       !interrupted &&
+      unhandled.length === 0 &&
       deployCount === 1 &&
       tiers.every((t) => t.status !== 'fail' && t.status !== 'error') &&
       tiers[0]?.status === 'pass'

@@ -1,4 +1,4 @@
-import { beforeAll, beforeEach, inject } from 'vitest'
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest'
 import { markTierFailed, ensureTierOp, type Gate } from '../run/tier-ops.ts'
 import { useApp } from '../testing/index.ts'
 
@@ -23,4 +23,14 @@ beforeEach((context) => {
   context.onTestFailed(() => {
     markTierFailed(useApp().run.runDir, tier)
   })
+})
+
+// A test file whose own hooks failed (an import, a beforeAll) failed its tier too: tiers that
+// need it must be skipped, as for a failed test.
+// Vitest wants the first argument of a hook destructured; the suite is the second.
+// eslint-disable-next-line no-empty-pattern
+afterAll(({}, suite) => {
+  if ((suite.result?.errors?.length ?? 0) > 0) {
+    markTierFailed(useApp().run.runDir, tier)
+  }
 })

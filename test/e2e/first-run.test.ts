@@ -104,6 +104,30 @@ describe('hooks', () => {
   })
 })
 
+describe('tier gates', () => {
+  test('a test file whose own beforeAll fails fails its tier, and tiers that need it are skipped', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'ccci-config-'))
+    mkdirSync(join(config, 'tiny-html', 'backup'), { recursive: true })
+    writeFileSync(
+      join(config, 'tiny-html', 'backup', 'broken.test.ts'),
+      "import { beforeAll, test } from 'vitest'\n" +
+        "beforeAll(() => { throw new Error('the backup check cannot start') })\n" +
+        "test('never runs', () => {})\n",
+    )
+    const run = await runRecipe({
+      projects: ['tiny-html (install)', 'tiny-html (backup)', 'tiny-html (restore)'],
+      src: repo.path,
+      recipeDirs: [config],
+    })
+    rmSync(config, { recursive: true, force: true })
+    const status = (tier: string) => run.result?.tiers.find((t) => t.tier === tier)
+    expect(status('backup')?.status, run.output).toBe('fail')
+    expect(status('restore')?.status).toBe('skip')
+    expect(status('restore')?.reason).toBe('prerequisite tier backup failed')
+    await expectNothingLeft(run.result!)
+  })
+})
+
 describe('refusals deploy nothing', () => {
   test('two recipes selected: a clear message, nothing deployed', async () => {
     const config = mkdtempSync(join(tmpdir(), 'ccci-config-'))

@@ -118,7 +118,7 @@ async function setUp(name: Name): Promise<Subject> {
   })
   const secretValues: string[] = []
   const common = {
-    ownerLabels: ownerLabels(runId, RECIPE),
+    ownerLabels: ownerLabels(runId, RECIPE, loadSettings().home),
     log,
     backupDir: join(work, name, 'backups'),
     onSecretValue: (value: string) => secretValues.push(value),
@@ -291,7 +291,7 @@ describe.each(names)('the %s driver', (name) => {
     record(name, 'removedSecrets', secrets)
     await s.driver.removeEnv(s.app)
     await s.driver.undeploy(s.app)
-    expect(await runLeftovers(s.runId)).toEqual([])
+    expect(await runLeftovers(s.runId, s.app.stack)).toEqual([])
     expect(existsSync(s.app.envFile)).toBe(false)
   })
 })

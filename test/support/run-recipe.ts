@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect } from 'vitest'
 import { loadSettings } from '../../harness/config/settings.ts'
-import { listServices } from '../../harness/docker/index.ts'
 import { startCommand, type StartedCommand } from '../../harness/process/index.ts'
 import { readLeases } from '../../harness/run/lease.ts'
 import { readResult, type RunResult } from '../../harness/run/report-files.ts'
@@ -74,15 +73,13 @@ export async function runRecipe(options: RunOptions): Promise<RunOutcome> {
   return finishRun(startRun(options))
 }
 
-/** Nothing of the run exists: no Docker object with its owner label, no stack, env file, lease or run folder. */
+/** Nothing of the run exists: no Docker object with its owner label or its stack's label, no env file, lease or run folder. */
 export async function expectNothingLeft(result: RunResult): Promise<void> {
   const settings = loadSettings()
-  expect(await runLeftovers(result.runId), 'Docker objects of the run').toEqual([])
   const stack = result.domain.replaceAll('.', '_')
-  expect(
-    (await listServices({ labels: { 'com.docker.stack.namespace': stack } })).map((s) => s.name),
-    'services of the stack',
-  ).toEqual([])
+  expect(await runLeftovers(result.runId, stack), 'Docker objects of the run or its stack').toEqual(
+    [],
+  )
   expect(
     existsSync(join(settings.abraDir, 'servers', settings.server, `${result.domain}.env`)),
     'env file',
