@@ -1,3 +1,4 @@
+import { checkCommand } from './check-command.ts'
 import type { Command } from './command.ts'
 import { demoCommand } from './demo-command.ts'
 import { hostCommand } from './host-command.ts'
@@ -13,6 +14,7 @@ export const commands: Record<string, Command> = {
   plan: planCommand,
   host: hostCommand,
   janitor: janitorCommand,
+  check: checkCommand,
 }
 
 export function usage(): string {
