@@ -86,10 +86,12 @@ export const RecipeConfigSchema = z
             z.number().int().min(100).max(599),
             z.array(z.number().int().min(100).max(599)).min(1),
           ])
-          .default(200)
-          .describe('Expected status code(s)'),
+          .optional()
+          .describe(
+            'Expected status code(s); default: any status below 400 (an app that redirects to its login page answers too)',
+          ),
       })
-      .default({ path: '/', status: 200 })
+      .default({ path: '/' })
       .describe('How the generic install suite decides the app answers'),
   })
   .describe('cc-ci configuration of one recipe (recipes/<recipe>/recipe.ts)')
@@ -112,9 +114,10 @@ export function skipsGeneric(config: RecipeConfig, tier: Tier): boolean {
   return config.skipGeneric === 'all' || config.skipGeneric.includes(tier)
 }
 
-/** Expected statuses as a list. */
-export function expectedStatuses(config: RecipeConfig): number[] {
-  return Array.isArray(config.health.status) ? config.health.status : [config.health.status]
+/** Expected statuses as a list; undefined: any status below 400. */
+export function expectedStatuses(config: RecipeConfig): number[] | undefined {
+  const status = config.health.status
+  return status === undefined ? undefined : Array.isArray(status) ? status : [status]
 }
 
 /** The app env extras for one run. */

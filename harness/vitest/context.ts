@@ -27,7 +27,8 @@ export interface RunContext {
   expectedVersionLabel: string | undefined
   /** For a chaos deploy, the short commit its chaos-version label must carry. */
   expectedChaosVersion: string | undefined
-  health: { path: string; statuses: number[] }
+  /** The install tier's request; `statuses` undefined: any status below 400. */
+  health: { path: string; statuses: number[] | undefined }
   /** Hosts under this suffix resolve to 127.0.0.1 (the local proxy). */
   loopbackSuffix: string | undefined
   /** PEM of the CA that signs app certificates, when not the system's. */
