@@ -14,7 +14,22 @@ const adapters = [
   { lib: 'tar-stream', home: 'harness/archive/**' },
 ]
 
-const restrictAdapters = (except) => ({
+/** What is built on the harness imports only its public surface, harness/index.ts (@cc-ci/harness). */
+const publicSurfaceOnly = [
+  {
+    group: ['**/harness/*', '**/harness/**', '!**/harness/index.ts'],
+    message: 'import the harness only through its public surface, harness/index.ts (@cc-ci/harness)',
+  },
+]
+
+const libraryOnly = [
+  {
+    group: ['**/tiers/**', '**/generic/**', '**/recipes/**', '**/examples/**'],
+    message: 'harness/ is the library: it never imports tiers/, generic/, recipes/ or examples/',
+  },
+]
+
+const restrictAdapters = (except, patterns = []) => ({
   'no-restricted-imports': [
     'error',
     {
@@ -24,6 +39,7 @@ const restrictAdapters = (except) => ({
           name: a.lib,
           message: `only ${a.home} may import ${a.lib}; use that adapter instead`,
         })),
+      patterns,
     },
   ],
 })
@@ -45,7 +61,13 @@ export default tseslint.config(
       ...restrictAdapters(null),
     },
   },
-  ...adapters.map((a) => ({ files: [a.home], rules: restrictAdapters(a.home) })),
+  // The library never imports what is built on it; each adapter alone imports its library.
+  { files: ['harness/**'], rules: restrictAdapters(null, libraryOnly) },
+  ...adapters.map((a) => ({ files: [a.home], rules: restrictAdapters(a.home, libraryOnly) })),
+  {
+    files: ['tiers/**', 'generic/**', 'recipes/**', 'examples/**', 'test/fixtures/config/**'],
+    rules: restrictAdapters(null, publicSurfaceOnly),
+  },
   {
     files: ['**/*.test.ts', 'test/**', 'generic/**', 'recipes/**'],
     plugins: { vitest },

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks'
 import { loadSettings } from '../harness/config/settings.ts'
 import { CcciError, tail } from '../harness/errors.ts'
 import { startCommand } from '../harness/process/index.ts'
-import { readResult } from '../harness/run/report-files.ts'
+import { readResult } from '../harness/results/report-files.ts'
 import { tryReadState } from '../harness/run/state.ts'
 import { startDockerProxy } from './docker-proxy.ts'
 

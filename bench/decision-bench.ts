@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks'
 import type { DockerObject, ResourceKind } from '../harness/docker/index.ts'
 import { CcciError } from '../harness/errors.ts'
-import { decideOrphans, type JanitorInput } from '../harness/run/janitor.ts'
-import { RECIPE_LABEL, RUN_LABEL, WARM_LABEL } from '../harness/run/labels.ts'
-import type { Lease } from '../harness/run/lease.ts'
+import { decideOrphans, type JanitorInput } from '../harness/janitor/janitor.ts'
+import { RECIPE_LABEL, RUN_LABEL, WARM_LABEL } from '../harness/janitor/owner-labels.ts'
+import type { Lease } from '../harness/janitor/lease.ts'
 import { sweepPlan, type CanonicalRecord, type EnrolledRecipe } from '../harness/warm/sweep-plan.ts'
 
 /** Milliseconds per call, one value per batch. */

@@ -1,4 +1,4 @@
-import { redact } from './redact.ts'
+import { redact } from './redaction/redact.ts'
 
 /**
  * Progress and diagnostics on stderr, one line each, prefixed with the scope. Every line is

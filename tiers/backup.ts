@@ -1,6 +1,6 @@
 import { stackServices } from '../harness/docker/index.ts'
 import { seedMarker } from '../harness/run/data-marker.ts'
-import { isBackupCapable } from '../harness/swarm/backupbot-labels.ts'
+import { isBackupCapable } from '../harness/coop/backupbot-labels.ts'
 import { TierSkip, type TierOp } from './tier-op.ts'
 
 /**

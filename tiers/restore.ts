@@ -1,7 +1,7 @@
 import type { BackupArtifact } from '../harness/driver/app-driver.ts'
 import { CcciError } from '../harness/errors.ts'
 import { isMarker, mutateAfterBackup, type MarkerRecord } from '../harness/run/data-marker.ts'
-import { syncLocalProxy } from '../harness/run/proxy-sync.ts'
+import { syncLocalProxy } from '../harness/proxy/proxy-sync.ts'
 import type { TierOp } from './tier-op.ts'
 
 /** Restore: change the data after the backup, then put the backup taken by the backup tier back. */

@@ -1,6 +1,6 @@
 import { checkout } from '../harness/git/index.ts'
-import { addNewSampleKeys } from '../harness/run/env-upgrade.ts'
-import { syncLocalProxy } from '../harness/run/proxy-sync.ts'
+import { addNewSampleKeys } from '../harness/coop/env-upgrade.ts'
+import { syncLocalProxy } from '../harness/proxy/proxy-sync.ts'
 import type { TierOp } from './tier-op.ts'
 
 /**

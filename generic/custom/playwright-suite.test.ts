@@ -6,8 +6,9 @@ import {
   findSpecFiles,
   runPlaywrightSuite,
   suiteFailure,
-} from '../../harness/browser/index.ts'
-import { runContext, tierContext } from '../../harness/vitest/context.ts'
+  runContext,
+  tierContext,
+} from '../../harness/index.ts'
 
 // A recipe repo that ships a Playwright suite (`tests/**/*.spec.ts`) has it run against the
 // deployed app with `playwright test` (docs/browser-tests.md). Recipe code runs on the CI host,

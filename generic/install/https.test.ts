@@ -1,5 +1,5 @@
 import { test } from 'vitest'
-import { expectServes, useApp } from '../../harness/testing/index.ts'
+import { expectServes, useApp } from '../../harness/index.ts'
 
 test('the app answers over HTTPS with the expected status', async () => {
   await expectServes(useApp())

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { useApp } from '../../harness/testing/index.ts'
+import { useApp } from '../../harness/index.ts'
 
 test('the deployment carries the version it was asked to deploy', async () => {
   const { driver, app, run } = useApp()

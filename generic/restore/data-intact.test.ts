@@ -1,17 +1,17 @@
-import { inject, test, expect } from 'vitest'
+import { test, expect } from 'vitest'
 import {
   isMarker,
   MARKER_FILE,
   MUTATION_FILE,
   readMarkerFile,
   type MarkerRecord,
-} from '../../harness/run/data-marker.ts'
-import { readState } from '../../harness/run/state.ts'
-import { expectConverged, expectServes, useApp } from '../../harness/testing/index.ts'
+  expectConverged,
+  expectServes,
+  useApp,
+} from '../../harness/index.ts'
 
 // The marker was written by the backup tier, before this file is collected: its value can name the tests.
-const recorded = readState(inject('ccci.run').runDir).data['backup.marker'] as
-  MarkerRecord | undefined
+const recorded = useApp().get<MarkerRecord>('backup.marker')
 const marker = isMarker(recorded) ? recorded : undefined
 const why = isMarker(recorded) ? undefined : (recorded?.skipped ?? 'no marker was written')
 

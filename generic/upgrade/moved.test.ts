@@ -1,6 +1,5 @@
 import { expect, test } from 'vitest'
-import type { DeployedState } from '../../harness/driver/app-driver.ts'
-import { useApp } from '../../harness/testing/index.ts'
+import { type DeployedState, useApp } from '../../harness/index.ts'
 
 test('the deployment moved from the last release to the code under test', async () => {
   const { driver, app, run, get } = useApp()

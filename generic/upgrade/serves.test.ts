@@ -1,5 +1,5 @@
 import { test } from 'vitest'
-import { expectConverged, expectServes, useApp } from '../../harness/testing/index.ts'
+import { expectConverged, expectServes, useApp } from '../../harness/index.ts'
 
 test('after the upgrade every service runs its desired tasks', async () => {
   await expectConverged(useApp())

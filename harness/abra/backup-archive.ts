@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs'
 import { listTarGz } from '../archive/tar.ts'
-import { volumeKey } from '../swarm/backupbot-labels.ts'
+import { volumeKey } from '../coop/backupbot-labels.ts'
 
 /** What a downloaded backup holds, in the terms of `BackupArtifact`. */
 export interface ArchiveContents {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { LintResult, LintRule } from '../driver/app-driver.ts'
-import { lintOk } from '../swarm/lint.ts'
+import { lintOk } from '../coop/lint.ts'
 import { unexpectedOutput } from './abra-output.ts'
 
 /**

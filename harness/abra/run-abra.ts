@@ -1,6 +1,6 @@
 import { CcciError, tail } from '../errors.ts'
 import { formatCommand, tryCommand } from '../process/index.ts'
-import { redact } from '../redact.ts'
+import { redact } from '../redaction/redact.ts'
 import { fatalMessage, messagesOnly, stripTerminal } from './abra-output.ts'
 
 /** One abra invocation. */

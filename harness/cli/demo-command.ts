@@ -1,5 +1,4 @@
 import { join } from 'node:path'
-import { buildRecipeRepo } from '../fixtures/recipe-repo.ts'
 import { hostUp } from '../host/local-host.ts'
 import type { Command } from './command.ts'
 import { runVitest } from './vitest-cli.ts'
@@ -11,19 +10,15 @@ export const demoCommand: Command = {
   usage: 'demo',
   async run(_args, { settings, log }) {
     await hostUp(settings, log)
-    const repo = await buildRecipeRepo(
-      join(settings.root, 'examples', 'sources', EXAMPLE_RECIPE),
-      join(settings.home, 'examples', EXAMPLE_RECIPE),
-    )
+    const recipes = join(settings.root, 'recipes')
     log.step(
-      `example recipe ${EXAMPLE_RECIPE}: a git repository at ${repo.path} with releases ${repo.tags.join(', ')}`,
+      `example recipe ${EXAMPLE_RECIPE}: config in recipes/${EXAMPLE_RECIPE}, source in examples/${EXAMPLE_RECIPE}`,
     )
+    // The literal contract: `vitest run --project hello-static`, its source from its recipe.ts.
     return runVitest(settings, ['run', '--project', EXAMPLE_RECIPE], {
-      SRC: repo.path,
+      SRC: undefined,
       REF: undefined,
-      CCCI_RECIPE_DIRS: [join(settings.root, 'examples', 'config'), ...settings.recipeDirs].join(
-        ':',
-      ),
+      CCCI_RECIPE_DIRS: [recipes, ...settings.recipeDirs.filter((d) => d !== recipes)].join(':'),
     })
   },
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { CcciError } from '../errors.ts'
-import { findOrphans, reapOrphans } from '../run/janitor.ts'
-import { pruneResults, pruneSourceCaches } from '../run/prune-files.ts'
+import { findOrphans, reapOrphans } from '../janitor/janitor.ts'
+import { pruneResults, pruneSourceCaches } from '../janitor/prune-files.ts'
 import type { Command } from './command.ts'
 
 export const janitorCommand: Command = {

@@ -1,7 +1,7 @@
 import { relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { validateRecipeName } from '../recipe/recipe-name.ts'
-import type { PlannedFile } from '../run/tier-plan.ts'
+import type { PlannedFile } from '../overlays/tier-plan.ts'
 import { knownRecipes, planRecipe, type RecipePlan } from '../vitest/recipe-projects.ts'
 import type { Command } from './command.ts'
 import { sourceFlags } from './source-flags.ts'

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { isTier, TIERS } from '../../tiers/tiers.ts'
+import { isTier, TIERS } from '../run/tier-names.ts'
 import { CcciError } from '../errors.ts'
 import { hostUp } from '../host/local-host.ts'
 import { validateRecipeName } from '../recipe/recipe-name.ts'

@@ -13,7 +13,7 @@ import {
 } from '../docker/index.ts'
 import { CcciError } from '../errors.ts'
 import { pollUntil } from '../poll.ts'
-import { withLock } from '../run/file-lock.ts'
+import { withLock } from '../files/file-lock.ts'
 import { caddyConfig } from '../proxy/caddy-config.ts'
 import { traefikRoutes, type ProxyRoute, type RouteProblem } from '../proxy/traefik-routes.ts'
 import { CADDY_IMAGE } from './base-images.ts'

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCommand } from '../process/index.ts'
-import { withLock } from '../run/file-lock.ts'
+import { withLock } from '../files/file-lock.ts'
 
 /** The local host's certificate authority and its wildcard certificate for `*.<suffix>`. */
 export interface HostTls {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { TIERS, type Tier } from '../../tiers/tiers.ts'
+import { TIERS, type Tier } from '../run/tier-names.ts'
 
 const TierSchema = z.enum(TIERS)
 
@@ -30,7 +30,7 @@ export const RecipeConfigSchema = z
       .min(1)
       .optional()
       .describe(
-        'Git URL of the recipe; default https://git.coopcloud.tech/coop-cloud/<recipe>.git',
+        'Git URL or path of the recipe (a path starting with ./ or ../ is relative to this folder); default https://git.coopcloud.tech/coop-cloud/<recipe>.git',
       ),
     deps: z
       .array(z.enum(['keycloak']))

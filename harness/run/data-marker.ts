@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { readBackupPlan, type BackupOptions } from '../swarm/backup.ts'
 import { readVolumeFile, writeVolumeFiles } from '../swarm/volume-files.ts'
 import { loadSettings } from '../config/settings.ts'
-import { ownerLabels } from './labels.ts'
+import { ownerLabels } from '../janitor/owner-labels.ts'
 import type { AppHandle } from '../testing/app-handle.ts'
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { CcciError } from '../errors.ts'
-import { MAX_SWARM_NAME } from '../swarm/secrets.ts'
+import { MAX_SWARM_NAME } from '../coop/secrets.ts'
 
 /**
  * The per-run domain `<recipe[:4]>-<6 hex of sha(recipe|pr|ref[|src])>.<suffix>`: short, so swarm

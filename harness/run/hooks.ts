@@ -4,7 +4,7 @@ import type { AppRef } from '../driver/app-driver.ts'
 import { CcciError } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import { commandError, tryCommand } from '../process/index.ts'
-import { redact } from '../redact.ts'
+import { redact } from '../redaction/redact.ts'
 
 /**
  * `install-steps.sh`: runs after `app new` and before the deploy, from the recipe's cc-ci folder

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { Tier } from '../../tiers/tiers.ts'
+import type { Tier } from './tier-names.ts'
 import { CcciError } from '../errors.ts'
 import type { AppHandle } from '../testing/app-handle.ts'
 

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { buildRecipeRepo } from '../fixtures/recipe-repo.ts'
 import { cloneRepo, listTreeFiles, resolveRef, showFileBuffer, fetchAll } from '../git/index.ts'
 import type { RecipeConfig } from '../recipe/recipe-config.ts'
-import { withLock } from './file-lock.ts'
+import { withLock } from '../files/file-lock.ts'
 import type { Trigger } from './trigger.ts'
 
 /** The code under test, fetched once into a cache and pinned to one commit. */
@@ -17,8 +18,35 @@ export interface PreparedSource {
   repoLocalDir: string | undefined
 }
 
-export function defaultSource(recipe: string, config: RecipeConfig): string {
-  return config.source ?? `https://git.coopcloud.tech/coop-cloud/${recipe}.git`
+/**
+ * Where a recipe comes from when no SRC is given: its config's `source` (a relative path is
+ * resolved against the recipe's config folder), else the Co-op Cloud catalogue.
+ */
+export function defaultSource(
+  recipe: string,
+  config: RecipeConfig,
+  configDir: string | undefined,
+): string {
+  const source = config.source
+  if (source === undefined) {
+    return `https://git.coopcloud.tech/coop-cloud/${recipe}.git`
+  }
+  const local = source.startsWith('./') || source.startsWith('../')
+  return local && configDir !== undefined ? resolve(configDir, source) : source
+}
+
+/**
+ * A local folder with a `fixture.json` and no `.git` is a recipe source kept as files (the
+ * example recipe): it is turned into a tagged git repository under `<home>/examples/<recipe>`.
+ */
+async function materialise(home: string, recipe: string, src: string): Promise<string> {
+  if (!isAbsolute(src) || !existsSync(join(src, 'fixture.json')) || existsSync(join(src, '.git'))) {
+    return src
+  }
+  return withLock(join(home, 'examples', `.${recipe}.lock`), async () => {
+    const repo = await buildRecipeRepo(src, join(home, 'examples', recipe))
+    return repo.path
+  })
 }
 
 /**
@@ -31,8 +59,13 @@ export async function prepareSource(
   recipe: string,
   config: RecipeConfig,
   trigger: Pick<Trigger, 'src' | 'ref'>,
+  configDir?: string,
 ): Promise<PreparedSource> {
-  const src = trigger.src ?? defaultSource(recipe, config)
+  const src = await materialise(
+    home,
+    recipe,
+    trigger.src ?? defaultSource(recipe, config, configDir),
+  )
   const key = createHash('sha256').update(src).digest('hex').slice(0, 12)
   const base = join(home, 'sources', recipe, key)
   const cacheRepo = join(base, 'repo')

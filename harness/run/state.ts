@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { TIERS } from '../../tiers/tiers.ts'
+import { TIERS } from './tier-names.ts'
 
 const TierSchema = z.enum(TIERS)
 

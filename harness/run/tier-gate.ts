@@ -1,4 +1,4 @@
-import { REQUIRES, type Tier } from '../../tiers/tiers.ts'
+import { REQUIRES, type Tier } from './tier-names.ts'
 import type { RunState } from './state.ts'
 
 /** Why a tier cannot run given what earlier tiers did, or undefined when it can. */

@@ -1,7 +1,3 @@
-/**
- * The harness surface tier tests import: `@cc-ci/harness` in repo-local tests, a relative path
- * in this repo.
- */
 import { inject } from 'vitest'
 import { appHandle, type AppHandle } from './app-handle.ts'
 
@@ -15,4 +11,3 @@ export function useApp(): AppHandle {
   cached ??= appHandle(inject('ccci.run'))
   return cached
 }
-export { expectConverged, expectServes } from './assertions.ts'

@@ -1,7 +1,7 @@
 import { inject } from 'vitest'
-import type { Tier } from '../../tiers/tiers.ts'
+import type { Tier } from '../run/tier-names.ts'
 import type { PreparedSource } from '../run/source.ts'
-import type { TierPlan } from '../run/tier-plan.ts'
+import type { TierPlan } from '../overlays/tier-plan.ts'
 
 /** What the root global setup provides to every tier once the app is deployed. */
 export interface RunContext {

@@ -4,16 +4,16 @@ import {
   type TestProjectInlineConfiguration,
   type ViteUserConfig,
 } from 'vitest/config'
-import { DEFAULT_TIMEOUTS, groupOrder, TIERS } from '../../tiers/tiers.ts'
+import { DEFAULT_TIMEOUTS, groupOrder, TIERS } from '../run/tier-names.ts'
 import { loadSettings } from '../config/settings.ts'
 import { describeError } from '../errors.ts'
-import { readAllowlist } from '../recipe/allowlist.ts'
+import { readAllowlist } from '../overlays/allowlist.ts'
 import { discoverRecipes, loadRecipeConfig, type RecipeEntry } from '../recipe/load-recipe.ts'
 import { zeroConfig, type RecipeConfig } from '../recipe/recipe-config.ts'
 import { validateRecipeName } from '../recipe/recipe-name.ts'
-import { skipGenericReason } from '../run/skip-generic.ts'
+import { skipGenericReason } from '../overlays/skip-generic.ts'
 import { prepareSource, type PreparedSource } from '../run/source.ts'
-import { planTier, type TierPlan } from '../run/tier-plan.ts'
+import { planTier, type TierPlan } from '../overlays/tier-plan.ts'
 import { readTrigger, type Trigger } from '../run/trigger.ts'
 import { projectFilters, selectedRecipes } from './project-filter.ts'
 
@@ -74,7 +74,7 @@ export async function planRecipe(
   let sourceError: string | undefined
   if (fetch && configError === undefined) {
     try {
-      source = await prepareSource(settings.home, entry.name, config, trigger)
+      source = await prepareSource(settings.home, entry.name, config, trigger, entry.dir)
     } catch (error) {
       sourceError = describeError(error)
     }
@@ -154,8 +154,7 @@ export async function recipeContainer(recipe: string): Promise<ViteUserConfig> {
     // Repo-local tests live outside this checkout; they import the harness through this alias.
     resolve: {
       alias: {
-        '@cc-ci/harness': join(settings.root, 'harness', 'testing', 'index.ts'),
-        '@cc-ci/browser': join(settings.root, 'harness', 'browser', 'index.ts'),
+        '@cc-ci/harness': join(settings.root, 'harness', 'index.ts'),
       },
     },
     test: { name: recipe, root: settings.root, projects },

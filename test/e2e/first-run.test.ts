@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { commitChange } from '../../harness/fixtures/recipe-repo.ts'
 import { listServices } from '../../harness/docker/index.ts'
-import { RUN_LABEL } from '../../harness/run/labels.ts'
+import { RUN_LABEL } from '../../harness/janitor/owner-labels.ts'
 import { FIXTURE_CONFIG, fixtureRepo } from '../support/fixtures.ts'
 import { expectNothingLeft, finishRun, runRecipe, startRun } from '../support/run-recipe.ts'
 

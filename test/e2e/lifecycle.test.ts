@@ -3,7 +3,7 @@ import { commitChange } from '../../harness/fixtures/recipe-repo.ts'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { checkout, deleteTag, tagLightweight, updateRef } from '../../harness/git/index.ts'
-import type { RunResult } from '../../harness/run/report-files.ts'
+import type { RunResult } from '../../harness/results/report-files.ts'
 import { fixtureRepos } from '../support/fixtures.ts'
 import { expectNothingLeft, runRecipe } from '../support/run-recipe.ts'
 

@@ -20,8 +20,8 @@ import { BUSYBOX_IMAGE } from '../../harness/host/base-images.ts'
 import { createLogger } from '../../harness/log.ts'
 import { runCommand } from '../../harness/process/index.ts'
 import { stackName } from '../../harness/run/domain.ts'
-import { ownerLabels } from '../../harness/run/labels.ts'
-import { acquireLease, releaseLease } from '../../harness/run/lease.ts'
+import { ownerLabels } from '../../harness/janitor/owner-labels.ts'
+import { acquireLease, releaseLease } from '../../harness/janitor/lease.ts'
 import {
   createBackup,
   HELPER_LABEL,
@@ -29,7 +29,7 @@ import {
   restoreBackup,
   type BackupOptions,
 } from '../../harness/swarm/backup.ts'
-import { isBackupCapable } from '../../harness/swarm/backupbot-labels.ts'
+import { isBackupCapable } from '../../harness/coop/backupbot-labels.ts'
 import { waitForConvergence } from '../../harness/swarm/converge.ts'
 import { SwarmDriver } from '../../harness/swarm/swarm-driver.ts'
 import { failure } from '../support/failure.ts'

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { CcciError } from '../../harness/errors.ts'
-import { parseAbraSh } from '../../harness/swarm/abra-sh.ts'
+import { parseAbraSh } from '../../harness/coop/abra-sh.ts'
 
 // Source: github bonfire-networks/bonfire-coop-cloud abra.sh @8fcf1d4b.
 const BONFIRE_ABRA_SH = `export APP_ENTRYPOINT_VERSION=v1

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { parseAllowlist } from '../../harness/recipe/allowlist.ts'
+import { parseAllowlist } from '../../harness/overlays/allowlist.ts'
 
 describe('repo-local-approved.txt', () => {
   test('one recipe per line, comments and blanks ignored', () => {

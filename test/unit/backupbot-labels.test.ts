@@ -5,7 +5,7 @@ import {
   isBackupCapable,
   volumeKey,
   type BackupServiceInput,
-} from '../../harness/swarm/backupbot-labels.ts'
+} from '../../harness/coop/backupbot-labels.ts'
 
 const STACK = 'bonf-1a2b3c_ccci_localhost'
 

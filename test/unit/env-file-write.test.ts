@@ -5,7 +5,7 @@ import {
   formatEnvValue,
   parseEnvFile,
   setEnvValue,
-} from '../../harness/swarm/env-file.ts'
+} from '../../harness/coop/env-file.ts'
 import { BONFIRE_SAMPLE, thrown } from '../support/env-samples.ts'
 
 describe('formatEnvValue', () => {

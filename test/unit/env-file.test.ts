@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { EnvSyntaxError, parseEnvFile } from '../../harness/swarm/env-file.ts'
+import { EnvSyntaxError, parseEnvFile } from '../../harness/coop/env-file.ts'
 import {
   BONFIRE_OLD_SAMPLE,
   BONFIRE_SAMPLE,

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import type { DockerObject } from '../../harness/docker/index.ts'
-import { decideOrphans, type JanitorInput } from '../../harness/run/janitor.ts'
-import type { Lease } from '../../harness/run/lease.ts'
+import { decideOrphans, type JanitorInput } from '../../harness/janitor/janitor.ts'
+import type { Lease } from '../../harness/janitor/lease.ts'
 
 const object = (
   kind: DockerObject['kind'],

@@ -4,7 +4,7 @@ import {
   envSkippedTiers,
   skipGenericReason,
   skipGenericWarning,
-} from '../../harness/run/skip-generic.ts'
+} from '../../harness/overlays/skip-generic.ts'
 
 const config = (input: unknown) => RecipeConfigSchema.parse(input)
 

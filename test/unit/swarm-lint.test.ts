@@ -5,7 +5,7 @@ import type { LintResult } from '../../harness/driver/app-driver.ts'
 import { CcciError } from '../../harness/errors.ts'
 import { commitChange } from '../../harness/fixtures/recipe-repo.ts'
 import { tagLightweight } from '../../harness/git/index.ts'
-import { LINT_RULES, lintRecipe } from '../../harness/swarm/lint.ts'
+import { LINT_RULES, lintRecipe } from '../../harness/coop/lint.ts'
 import { fixtureRepos, type FixtureRepo } from '../support/fixtures.ts'
 
 const repos = fixtureRepos()

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { planTier, type TierPlanInput } from '../../harness/run/tier-plan.ts'
+import { planTier, type TierPlanInput } from '../../harness/overlays/tier-plan.ts'
 
 function tree(files: string[]): string {
   const root = mkdtempSync(join(tmpdir(), 'ccci-plan-'))

@@ -6,7 +6,7 @@ import { z } from 'zod'
 import type { AppRef } from '../../../harness/driver/app-driver.ts'
 import type { Logger } from '../../../harness/log.ts'
 import { stackName } from '../../../harness/run/domain.ts'
-import { parseEnvFile } from '../../../harness/swarm/env-file.ts'
+import { parseEnvFile } from '../../../harness/coop/env-file.ts'
 import { SwarmDriver } from '../../../harness/swarm/swarm-driver.ts'
 import { type AbraCall } from './abra-argv.ts'
 

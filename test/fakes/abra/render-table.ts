@@ -1,5 +1,5 @@
 import type { LintResult } from '../../../harness/driver/app-driver.ts'
-import { LINT_RULES } from '../../../harness/swarm/lint.ts'
+import { LINT_RULES } from '../../../harness/coop/lint.ts'
 
 /** A box-drawn table as abra's cobra-era formatter (lipgloss) prints one: `┌─┬─┐ │ a │ b │`. */
 export function renderTable(headers: readonly string[], rows: readonly string[][]): string {

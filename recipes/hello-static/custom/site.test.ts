@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { useApp } from '../../../../harness/testing/index.ts'
+import { useApp } from '../../../harness/index.ts'
 
 test('install-steps.sh set the site title', async () => {
   expect((await useApp().http('/')).body).toContain('<h1>Hello from cc-ci</h1>')

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { findFiles } from '../files/find-files.ts'
-import type { Tier } from '../../tiers/tiers.ts'
+import type { Tier } from '../run/tier-names.ts'
 
 /** Where a tier file comes from, highest precedence first. */
 export type Layer = 'repo-local' | 'recipe' | 'generic'

@@ -1,4 +1,4 @@
-import { isTier, TIERS, type Tier } from '../../tiers/tiers.ts'
+import { isTier, TIERS, type Tier } from '../run/tier-names.ts'
 import { skipsGeneric, type RecipeConfig } from '../recipe/recipe-config.ts'
 
 const truthy = (value: string | undefined): boolean =>

@@ -1,4 +1,4 @@
-import { redact } from '../redact.ts'
+import { redact } from './redact.ts'
 
 type AnyWrite = (chunk: unknown, ...rest: unknown[]) => boolean
 

@@ -1,4 +1,4 @@
-import { TIERS, type Tier } from '../../tiers/tiers.ts'
+import { TIERS, type Tier } from '../run/tier-names.ts'
 
 export type TierStatus = 'pass' | 'fail' | 'skip' | 'error' | 'not-run'
 

@@ -14,7 +14,7 @@ import {
 import { describeError } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import { pollUntil } from '../poll.ts'
-import { HOME_LABEL, homeId, RECIPE_LABEL, RUN_LABEL, WARM_LABEL } from './labels.ts'
+import { HOME_LABEL, homeId, RECIPE_LABEL, RUN_LABEL, WARM_LABEL } from './owner-labels.ts'
 import { leaseAlive, readLeases, releaseLease, type Lease } from './lease.ts'
 
 /** Everything one dead run left behind. */

@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AppRef } from '../driver/app-driver.ts'
-import { parseEnvFile } from '../swarm/env-file.ts'
+import { parseEnvFile } from './env-file.ts'
 
 /**
  * What an operator does when an upgrade brings new settings: the keys the new `.env.sample` has

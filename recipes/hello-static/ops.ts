@@ -1,4 +1,4 @@
-import type { AppHandle } from '../../../harness/testing/index.ts'
+import { type AppHandle } from '../../harness/index.ts'
 
 /** Before the backup: sign the guestbook, so the custom tests can check the restore kept it. */
 export async function preBackup(app: AppHandle) {

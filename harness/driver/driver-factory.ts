@@ -2,10 +2,10 @@ import { accessSync, constants } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { AbraDriver, type AbraTimeouts } from '../abra/index.ts'
 import type { Settings } from '../config/settings.ts'
-import type { AppDriver, AppRef } from '../driver/app-driver.ts'
+import type { AppDriver, AppRef } from './app-driver.ts'
 import type { Logger } from '../log.ts'
 import { SwarmDriver } from '../swarm/swarm-driver.ts'
-import { stackName } from './domain.ts'
+import { stackName } from '../run/domain.ts'
 
 export interface DriverOptions {
   ownerLabels: Record<string, string>

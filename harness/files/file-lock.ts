@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { CcciError } from '../errors.ts'
-import { processAlive, processStartTime } from './process-alive.ts'
+import { processAlive, processStartTime } from '../janitor/process-alive.ts'
 
 /**
  * Runs `fn` holding a lock directory (atomic mkdir); a lock left by a dead process is broken.

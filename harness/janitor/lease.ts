@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path'
 import { z } from 'zod'
 import { CcciError } from '../errors.ts'
-import { withLock } from './file-lock.ts'
+import { withLock } from '../files/file-lock.ts'
 import { processAlive, processStartTime } from './process-alive.ts'
 
 /**

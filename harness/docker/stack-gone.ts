@@ -3,7 +3,7 @@ import {
   listNetworks,
   STACK_NAMESPACE_LABEL,
   stackServices,
-} from '../docker/index.ts'
+} from './index.ts'
 import { CcciError } from '../errors.ts'
 
 /**

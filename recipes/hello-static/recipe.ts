@@ -1,7 +1,8 @@
-import { defineRecipe } from '../../../harness/recipe/recipe-config.ts'
+import { defineRecipe } from '../../harness/index.ts'
 
-/** The example recipe of `./ccci demo`. */
+/** The example recipe of `./ccci demo`; its source is kept as files in examples/hello-static. */
 export default defineRecipe({
+  source: '../../examples/hello-static',
   // A second name for the site, one label deep so the wildcard certificate covers it.
   extraEnv: ({ sibling }) => ({ EXTRA_DOMAINS: `, \`${sibling('www')}\`` }),
   health: { path: '/', status: 200 },

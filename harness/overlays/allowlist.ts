@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { isRecipeName } from './recipe-name.ts'
+import { isRecipeName } from '../recipe/recipe-name.ts'
 
 /** `recipes/repo-local-approved.txt`: recipes whose own `tests/` may run on the CI host. */
 export interface Allowlist {

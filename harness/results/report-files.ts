@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { LintResult } from '../driver/app-driver.ts'
-import { redact, redactDeep } from '../redact.ts'
-import { firstLine, type TierResult } from './results.ts'
-import type { TierPlan } from './tier-plan.ts'
+import { redact, redactDeep } from '../redaction/redact.ts'
+import { firstLine, type TierResult } from './tier-results.ts'
+import type { TierPlan } from '../overlays/tier-plan.ts'
 
 export interface CleanupReport {
   ok: boolean
