@@ -5,8 +5,6 @@ import { CcciError } from './harness/errors.ts'
 import { containerFiles } from './harness/vitest/container-files.ts'
 import { PathSequencer } from './harness/vitest/path-sequencer.ts'
 import { knownRecipes } from './harness/vitest/recipe-projects.ts'
-import { SummaryReporter } from './harness/vitest/summary-reporter.ts'
-import { TierReporter } from './harness/vitest/tier-reporter.ts'
 
 /**
  * The contract: `vitest run --project <recipe>` deploys <recipe> once and runs its tiers
@@ -28,12 +26,15 @@ export default defineConfig({
   test: {
     root: settings.root,
     include: [],
-    globalSetup: [join(settings.root, 'harness', 'vitest', 'global-setup.ts')],
+    // The run's setup and teardown: the harness's lifecycle with the tier definitions of tiers/.
+    globalSetup: [join(settings.root, 'tiers', 'run-setup.ts')],
     projects: containerFiles(settings, recipes),
     fileParallelism: false,
     maxWorkers: 1,
     sequence: { sequencer: PathSequencer },
     teardownTimeout: 600_000,
-    reporters: ['default', new TierReporter(), new SummaryReporter()],
+    // Results (result.json, summary.md, junit.xml, the LIFECYCLE and `N passed, N failed` lines)
+    // come from the teardown, so they do not depend on the reporters a command line chooses.
+    reporters: ['default'],
   },
 })

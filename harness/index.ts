@@ -41,3 +41,31 @@ export {
   type Locator,
   type Page,
 } from './browser/index.ts'
+
+// Errors with evidence and a "What to do" line.
+export { CcciError } from './errors.ts'
+
+// Tier definitions (tiers/) and the runner they plug into (tiers/run-setup.ts, tiers/tier-setup.ts).
+export {
+  defineTier,
+  TierSkip,
+  type RecipeHookName,
+  type TierDefinition,
+  type TierOperation,
+  type TierOperationContext,
+} from './run/tier-definition.ts'
+export type { Tier } from './run/tier-names.ts'
+export { createGlobalSetup } from './vitest/global-setup.ts'
+export { installTierGate } from './vitest/tier-setup.ts'
+
+// What tier operations do to the one deployment.
+export { refuseFailedLint } from './coop/lint-gate.ts'
+export { addNewSampleKeys } from './coop/env-upgrade.ts'
+export { isBackupCapable } from './coop/backupbot-labels.ts'
+export { stackServices } from './docker/index.ts'
+export { checkout } from './git/index.ts'
+export { syncLocalProxy } from './proxy/proxy-sync.ts'
+export { runInstallSteps } from './run/hooks.ts'
+export { throwIfInterrupted } from './run/interrupted.ts'
+export type { RunLint } from './run/lint-head.ts'
+export { mutateAfterBackup, seedMarker } from './run/data-marker.ts'

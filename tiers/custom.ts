@@ -1,4 +1,13 @@
-import type { TierOp } from './tier-op.ts'
+import { defineTier } from '../harness/index.ts'
 
-/** Custom: the recipe's own tests; no operation of its own. */
-export const customOp: TierOp = () => Promise.resolve({})
+/** Custom: the recipe's own tests (recipes/<recipe>/custom, approved repo-local tests, its Playwright suite). */
+export const custom = defineTier({
+  name: 'custom',
+  summary: "the recipe's own functional and browser tests pass",
+  requires: ['install'],
+  timeoutSeconds: 600,
+  hook: undefined,
+  when: 'tier',
+  records: {},
+  operation: () => Promise.resolve({}),
+})

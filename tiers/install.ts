@@ -1,4 +1,54 @@
-import type { TierOp } from './tier-op.ts'
+import {
+  defineTier,
+  refuseFailedLint,
+  runInstallSteps,
+  syncLocalProxy,
+  throwIfInterrupted,
+  type RunLint,
+} from '../harness/index.ts'
 
-/** Install's deploy happens once, in the global setup; its outcome is already in the state. */
-export const installOp: TierOp = () => Promise.resolve({})
+/**
+ * Install: the run's one `app new` + deploy, performed by the global setup before any tier file:
+ * the app env from `.env.sample` plus the recipe's extraEnv, `install-steps.sh`, the secrets, the
+ * deploy at the base version (the head when there is no earlier release), until it converges.
+ */
+export const install = defineTier({
+  name: 'install',
+  summary: 'the recipe deploys and converges, answers over HTTPS and carries its version labels',
+  requires: [],
+  timeoutSeconds: 300,
+  hook: 'preInstall',
+  when: 'setup',
+  records: {
+    secrets: 'the names of the secrets generated for the app',
+    deployed: 'what the deploy reported (version, chaos, images, duration)',
+  },
+  async operation(context) {
+    const { app, driver, run, log, signal } = context
+    // abra refuses to deploy a recipe that fails an error-level lint rule; so does install.
+    refuseFailedLint(context.get<RunLint>('lint'))
+    const version = run.deployVersion
+    context.registerUndo('env-file')
+    context.registerUndo('proxy-routes')
+    await driver.newApp(
+      app,
+      version === undefined ? { chaos: true, env: run.appEnv } : { version, env: run.appEnv },
+    )
+    if (run.installSteps !== undefined) {
+      await runInstallSteps(run.installSteps, app, log)
+    }
+    throwIfInterrupted(signal)
+    context.registerUndo('secrets')
+    const secrets = await driver.generateSecrets(app)
+    context.registerUndo('volumes')
+    context.registerUndo('stack')
+    context.countDeploy()
+    const deployed = await driver.deploy(app, {
+      ...(version === undefined ? { chaos: true } : { version }),
+      timeoutMs: run.deployTimeoutMs,
+      signal,
+    })
+    await syncLocalProxy(log)
+    return { secrets, deployed }
+  },
+})

@@ -1,9 +1,4 @@
-import {
-  listContainers,
-  listNetworks,
-  STACK_NAMESPACE_LABEL,
-  stackServices,
-} from './index.ts'
+import { listContainers, listNetworks, STACK_NAMESPACE_LABEL, stackServices } from './index.ts'
 import { CcciError } from '../errors.ts'
 
 /**

@@ -16,6 +16,7 @@ import type { Logger } from '../log.ts'
 import { pollUntil } from '../poll.ts'
 import { HOME_LABEL, homeId, RECIPE_LABEL, RUN_LABEL, WARM_LABEL } from './owner-labels.ts'
 import { leaseAlive, readLeases, releaseLease, type Lease } from './lease.ts'
+import { unwindDeadRun } from './unwind-dead-run.ts'
 
 /** Everything one dead run left behind. */
 export interface Orphan {
@@ -156,6 +157,18 @@ export async function reapOrphans(
       `reaping run ${orphan.runId} (${orphan.recipe ?? 'unknown recipe'}): ${orphan.objects.length} object(s), ${orphan.files.length} file(s)`,
     )
     let failed = 0
+    if (orphan.lease !== undefined) {
+      for (const undone of await unwindDeadRun(settings, orphan.lease, log).catch(
+        (error: unknown) => [{ step: 'cleanup stack', ok: false, detail: describeError(error) }],
+      )) {
+        if (undone.ok) {
+          report.removed.push(`${undone.step}${undone.detail === '' ? '' : ` ${undone.detail}`}`)
+        } else {
+          // The label sweep below still removes what it can; the lease stays if anything is left.
+          log.warn(`janitor: ${undone.step} of run ${orphan.runId}: ${undone.detail}`)
+        }
+      }
+    }
     for (const object of orphan.objects) {
       const stack = object.labels[STACK_NAMESPACE_LABEL]
       if ((object.kind === 'network' || object.kind === 'volume') && stack !== undefined) {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { Tier } from './tier-names.ts'
+import type { RecipeHookName } from './tier-definition.ts'
 import { CcciError } from '../errors.ts'
 import type { AppHandle } from '../testing/app-handle.ts'
 
@@ -10,22 +10,14 @@ export type RecipeHook = (
   app: AppHandle,
 ) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void
 
-const HOOK_NAMES: Partial<Record<Tier, string>> = {
-  install: 'preInstall',
-  upgrade: 'preUpgrade',
-  backup: 'preBackup',
-  restore: 'preRestore',
-}
-
 /**
- * The `pre<Tier>` export of `recipes/<recipe>/ops.ts`, if any. `preInstall` runs once the app is
+ * The named hook export of `recipes/<recipe>/ops.ts`, if any. `preInstall` runs once the app is
  * deployed, before the install tests; the others right before their tier's operation.
  */
 export async function loadRecipeHook(
   configDir: string | undefined,
-  tier: Tier,
+  name: RecipeHookName | undefined,
 ): Promise<RecipeHook | undefined> {
-  const name = HOOK_NAMES[tier]
   const file = configDir === undefined ? undefined : join(configDir, 'ops.ts')
   if (name === undefined || file === undefined || !existsSync(file)) {
     return undefined

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { TIERS } from './tier-names.ts'
+import { UndoEntrySchema } from './undo-entry.ts'
 
 const TierSchema = z.enum(TIERS)
 
@@ -37,6 +38,8 @@ export const RunStateSchema = z.object({
   failedTiers: z.array(TierSchema).default([]),
   /** Values tiers and recipe hooks pass on (markers, backup ids...). */
   data: z.record(z.string(), z.unknown()).default({}),
+  /** How to undo what the run created, oldest first (registered before each creation). */
+  cleanup: z.array(UndoEntrySchema).default([]),
 })
 export type RunState = z.infer<typeof RunStateSchema>
 

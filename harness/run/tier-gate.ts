@@ -1,9 +1,12 @@
-import { REQUIRES, type Tier } from './tier-names.ts'
 import type { RunState } from './state.ts'
+import type { TierDefinition } from './tier-definition.ts'
 
 /** Why a tier cannot run given what earlier tiers did, or undefined when it can. */
-export function blockedBy(tier: Tier, state: RunState): string | undefined {
-  for (const required of REQUIRES[tier]) {
+export function blockedBy(
+  definition: Pick<TierDefinition, 'requires'>,
+  state: Pick<RunState, 'failedTiers' | 'ops'>,
+): string | undefined {
+  for (const required of definition.requires) {
     if (state.failedTiers.includes(required)) {
       return `prerequisite tier ${required} failed`
     }

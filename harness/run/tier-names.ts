@@ -1,4 +1,8 @@
-/** The lifecycle tiers, in the order they run against the one deployment. */
+/**
+ * The lifecycle's vocabulary: the tier names, in the order they run against the one deployment.
+ * What each tier does, needs and records is its definition in `tiers/<tier>.ts`; the names are
+ * here because result.json, recipe.ts, the LIFECYCLE line and the CLI all speak them.
+ */
 export const TIERS = ['install', 'upgrade', 'backup', 'restore', 'custom'] as const
 export type Tier = (typeof TIERS)[number]
 
@@ -6,28 +10,7 @@ export function isTier(value: string): value is Tier {
   return (TIERS as readonly string[]).includes(value)
 }
 
-/**
- * What each tier needs to have passed before it runs. Upgrade failing does not stop backup and
- * restore: they test what is deployed. A failed prerequisite skips the tier with the reason.
- */
-export const REQUIRES: Record<Tier, readonly Tier[]> = {
-  install: [],
-  upgrade: ['install'],
-  backup: ['install'],
-  restore: ['install', 'backup'],
-  custom: ['install'],
-}
-
-/** Default per-tier test timeouts, in seconds (a recipe can raise them in recipe.ts). */
-export const DEFAULT_TIMEOUTS: Record<Tier, number> = {
-  install: 300,
-  upgrade: 600,
-  backup: 600,
-  restore: 600,
-  custom: 600,
-}
-
-/** `sequence.groupOrder` of a tier: from 1, never 0 (reference/vitest.md §4). */
+/** `sequence.groupOrder` of a tier: from 1, never 0 (Vitest treats 0 as "no group order"). */
 export function groupOrder(tier: Tier): number {
   return TIERS.indexOf(tier) + 1
 }

@@ -5,9 +5,8 @@ import { httpFailure, httpRequest, type HttpOptions, type HttpResponse } from '.
 import { createLogger, type Logger } from '../log.ts'
 import { appRef, createDriver } from '../driver/driver-factory.ts'
 import { ownerLabels } from '../janitor/owner-labels.ts'
-import { recordSecret, redactFile } from '../run/setup-run.ts'
+import { loadRunSecrets, recordSecret } from '../run/run-secrets.ts'
 import { readState, updateState } from '../run/state.ts'
-import { loadSecretsFile } from '../redaction/redact.ts'
 import type { RunContext } from '../vitest/context.ts'
 
 /**
@@ -37,17 +36,26 @@ export interface AppHandle {
   set: (key: string, value: unknown) => void
 }
 
-export function appHandle(run: RunContext): AppHandle {
-  const settings = loadSettings()
-  loadSecretsFile(redactFile(run.runDir))
-  const log = createLogger(run.recipe)
-  const app = appRef(settings, run.recipe, run.domain, run.recipeDir)
-  const driver = createDriver(run.driver, {
-    ownerLabels: ownerLabels(run.runId, run.recipe, settings.home),
+/** The driver of a run, in any of its processes: owner labels, backups and secrets go with the run. */
+export function runDriver(
+  run: Pick<RunContext, 'runId' | 'recipe' | 'runDir' | 'driver'>,
+  log: Logger,
+): AppDriver {
+  return createDriver(run.driver, {
+    ownerLabels: ownerLabels(run.runId, run.recipe, loadSettings().home),
     log,
     backupDir: join(run.runDir, 'backups'),
     onSecretValue: (value) => recordSecret(run.runDir, value),
   })
+}
+
+/** The handle of the run's app; `driver` when the caller has one already (the global setup). */
+export function appHandle(run: RunContext, driver?: AppDriver, logger?: Logger): AppHandle {
+  const settings = loadSettings()
+  loadRunSecrets(run.runDir)
+  const log = logger ?? createLogger(run.recipe)
+  const app = appRef(settings, run.recipe, run.domain, run.recipeDir)
+  driver ??= runDriver(run, log)
   const http = (path: string, options: HttpOptions = {}) =>
     httpRequest(new URL(path.replace(/^\//, ''), run.url).toString(), {
       ca: run.ca,

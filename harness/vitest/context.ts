@@ -23,6 +23,14 @@ export interface RunContext {
   headVersion: string | undefined
   /** What was deployed first: a published version, or undefined for the head (chaos). */
   baseVersion: string | undefined
+  /** What install deploys: a published version, or undefined for a chaos deploy of the head. */
+  deployVersion: string | undefined
+  /** Values written into the app env after `.env.sample` (recipe.ts `extraEnv`, resolved). */
+  appEnv: Record<string, string>
+  /** The `install-steps.sh` install runs between `app new` and the deploy, if any. */
+  installSteps: string | undefined
+  /** The recipe's config folder (recipes/<recipe>), undefined for a zero-config recipe. */
+  configDir: string | undefined
   /** The version label the first deploy was asked to carry (undefined: a chaos deploy of the head). */
   expectedVersionLabel: string | undefined
   /** For a chaos deploy, the short commit its chaos-version label must carry. */

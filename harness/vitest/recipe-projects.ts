@@ -4,7 +4,12 @@ import {
   type TestProjectInlineConfiguration,
   type ViteUserConfig,
 } from 'vitest/config'
-import { DEFAULT_TIMEOUTS, groupOrder, TIERS } from '../run/tier-names.ts'
+import {
+  checkTierDefinitions,
+  tierDefinition,
+  type TierDefinition,
+} from '../run/tier-definition.ts'
+import { groupOrder, TIERS } from '../run/tier-names.ts'
 import { loadSettings } from '../config/settings.ts'
 import { describeError } from '../errors.ts'
 import { readAllowlist } from '../overlays/allowlist.ts'
@@ -106,7 +111,11 @@ export async function planRecipe(
  * The container config of one recipe: one child project per tier that has files, named
  * `<recipe> (<tier>)`, ordered by `groupOrder`, so `vitest run --project <recipe>` runs them all.
  */
-export async function recipeContainer(recipe: string): Promise<ViteUserConfig> {
+export async function recipeContainer(
+  recipe: string,
+  tierDefinitions: readonly TierDefinition[],
+): Promise<ViteUserConfig> {
+  const definitions = checkTierDefinitions(tierDefinitions)
   const settings = loadSettings()
   const entries = knownRecipes()
   const entry = entries.find((e) => e.name === recipe) ?? { name: recipe, dir: undefined }
@@ -120,13 +129,15 @@ export async function recipeContainer(recipe: string): Promise<ViteUserConfig> {
   const projects: TestProjectInlineConfiguration[] = plan.tiers
     .filter((tier) => tier.files.length > 0)
     .map((tier) => {
-      const timeoutMs = (plan.config.timeouts[tier.tier] ?? DEFAULT_TIMEOUTS[tier.tier]) * 1000
+      const timeoutMs =
+        (plan.config.timeouts[tier.tier] ?? tierDefinition(definitions, tier.tier).timeoutSeconds) *
+        1000
       return {
         test: {
           name: tier.tier,
           root: settings.root,
           include: tier.files.map((f) => f.path),
-          setupFiles: [join(settings.root, 'harness', 'vitest', 'tier-setup.ts')],
+          setupFiles: [join(settings.root, 'tiers', 'tier-setup.ts')],
           // Files run one at a time against one deployment; a fresh worker per file buys nothing.
           isolate: false,
           sequence: { groupOrder: groupOrder(tier.tier) },

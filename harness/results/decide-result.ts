@@ -1,0 +1,94 @@
+import type { TierPlan } from '../overlays/tier-plan.ts'
+import type { RunLint } from '../run/lint-head.ts'
+import { TIERS, type Tier } from '../run/tier-names.ts'
+import type { CleanupReport, RunResult } from './report-files.ts'
+import { lifecycleLine, orderTiers, runLevel, tierResult, type TierTally } from './tier-results.ts'
+
+/** Everything the verdict of a run depends on, gathered by the teardown. */
+export interface ResultInput {
+  run: {
+    runId: string
+    recipe: string
+    domain: string
+    driver: string
+    headCommit: string
+    headVersion: string | undefined
+    baseVersion: string | undefined
+    expectedNA: Partial<Record<Tier, string>>
+  }
+  source: { src: string; ref: string | undefined; pr: string }
+  /** Test outcomes per tier, from Vitest's state (whatever reporters were chosen). */
+  tallies: ReadonlyMap<Tier, TierTally>
+  selected: ReadonlySet<Tier>
+  /** Tiers dropped because no file would run. */
+  empty: ReadonlySet<Tier>
+  plans: TierPlan[]
+  interrupted: string | undefined
+  unhandledErrors: number
+  deployCount: number
+  lint: RunLint | undefined
+  cleanup: CleanupReport
+  startedAt: string | undefined
+  finishedAt: string
+}
+
+/**
+ * The run's verdict, decided once: per-tier results, the LIFECYCLE line, the level, and `ok`
+ * only when install passed, nothing failed, the app was deployed exactly once, nothing was
+ * interrupted or unhandled, and the teardown left nothing behind.
+ */
+export function decideResult(input: ResultInput): RunResult {
+  const interrupted = input.interrupted !== undefined
+  const tiers = orderTiers(
+    TIERS.map((tier) =>
+      tierResult(tier, input.tallies.get(tier), {
+        selected: input.selected.has(tier),
+        empty: input.empty.has(tier),
+        expectedNA: input.run.expectedNA[tier],
+        interrupted,
+      }),
+    ),
+  )
+  const ok =
+    !interrupted &&
+    input.unhandledErrors === 0 &&
+    input.deployCount === 1 &&
+    tiers.every((t) => t.status !== 'fail' && t.status !== 'error') &&
+    tiers[0]?.status === 'pass' &&
+    input.cleanup.ok
+  const lint = input.lint
+  return {
+    version: 1,
+    runId: input.run.runId,
+    recipe: input.run.recipe,
+    domain: input.run.domain,
+    driver: input.run.driver,
+    source: { ...input.source, commit: input.run.headCommit },
+    headVersion: input.run.headVersion,
+    baseVersion: input.run.baseVersion,
+    startedAt: input.startedAt,
+    finishedAt: input.finishedAt,
+    reason: interrupted ? `interrupted (${input.interrupted})` : ok ? 'passed' : 'failed',
+    deployCount: input.deployCount,
+    lifecycle: lifecycleLine(tiers),
+    level: runLevel(tiers, lint === undefined ? 'not-run' : lint.ok ? 'pass' : 'fail'),
+    ok,
+    tiers,
+    plan: input.plans,
+    lint,
+    cleanup: input.cleanup,
+  }
+}
+
+/** Whether any tier failed (the teardown keeps diagnostics before it removes the app). */
+export function anyTierFailed(
+  tallies: ReadonlyMap<Tier, TierTally>,
+  failedTiers: readonly Tier[],
+): boolean {
+  return (
+    failedTiers.length > 0 ||
+    [...tallies.values()].some(
+      (t) => t.errors.length > 0 || t.tests.some((c) => c.state === 'failed'),
+    )
+  )
+}
