@@ -1,8 +1,9 @@
-import { expect } from 'vitest'
+import { vitestRuntime } from '../vitest/vitest-runtime.ts'
 import type { AppHandle } from './app-handle.ts'
 
 /** Every service of the app runs its desired number of tasks. */
 export async function expectConverged({ driver, app }: AppHandle): Promise<void> {
+  const { expect } = vitestRuntime()
   const services = await driver.ps(app)
   expect(services.length, 'the stack has no services').toBeGreaterThan(0)
   const lagging = services.filter((s) => s.running < s.desired).map((s) => s.status)
@@ -17,6 +18,7 @@ export async function expectServes(
   { run, waitForHttp }: AppHandle,
   timeoutMs = 90_000,
 ): Promise<void> {
+  const { expect } = vitestRuntime()
   const { path, statuses } = run.health
   const expected = (status: number) =>
     statuses === undefined ? status < 400 : statuses.includes(status)

@@ -1,4 +1,4 @@
-import { inject } from 'vitest'
+import { runContext } from '../vitest/context.ts'
 import { appHandle, type AppHandle } from './app-handle.ts'
 
 export type { AppHandle } from './app-handle.ts'
@@ -8,6 +8,6 @@ let cached: AppHandle | undefined
 
 /** The deployed app of this run. */
 export function useApp(): AppHandle {
-  cached ??= appHandle(inject('ccci.run'))
+  cached ??= appHandle(runContext())
   return cached
 }

@@ -1,4 +1,4 @@
-import { inject } from 'vitest'
+import { vitestRuntime } from './vitest-runtime.ts'
 import type { Tier } from '../run/tier-names.ts'
 import type { PreparedSource } from '../run/source.ts'
 import type { TierPlan } from '../overlays/tier-plan.ts'
@@ -71,9 +71,9 @@ declare module 'vitest' {
 
 /** The run context inside a tier test. */
 export function runContext(): RunContext {
-  return inject('ccci.run')
+  return vitestRuntime().inject('ccci.run')
 }
 
 export function tierContext(): TierProvided {
-  return inject('ccci.tier')
+  return vitestRuntime().inject('ccci.tier')
 }

@@ -1,4 +1,3 @@
-import { afterAll, beforeAll, beforeEach, inject } from 'vitest'
 import {
   checkTierDefinitions,
   tierDefinition,
@@ -6,13 +5,19 @@ import {
 } from '../run/tier-definition.ts'
 import { ensureTierOp, markTierFailed, type Gate } from '../run/tier-runner.ts'
 import { useApp } from '../testing/index.ts'
+import { bindVitestRuntime, type VitestRuntime } from './vitest-runtime.ts'
 
 /**
  * The tier gate, for the given tier definitions: `tiers/tier-setup.ts` (every tier file's setup
- * file) calls it. Performs the tier's operation once, then skips each test when a prerequisite
+ * file) calls it with Vitest's test API. Performs the tier's operation once, then skips each test when a prerequisite
  * tier failed, or fails it with the operation's error.
  */
-export function installTierGate(definitions: readonly TierDefinition[]): void {
+export function installTierGate(
+  definitions: readonly TierDefinition[],
+  runtime: VitestRuntime,
+): void {
+  bindVitestRuntime(runtime)
+  const { inject, beforeAll, beforeEach, afterAll } = runtime
   const { tier, configDir } = inject('ccci.tier')
   const definition = tierDefinition(checkTierDefinitions(definitions), tier)
   let gate: Gate = { skip: undefined, fail: undefined }
