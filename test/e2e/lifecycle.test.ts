@@ -157,7 +157,7 @@ describe('fixtures that break one tier fail exactly that tier', () => {
 })
 
 describe('lint', () => {
-  test('a release published with a lightweight tag fails lint (R014) and caps the level', async () => {
+  test('an error-level lint failure (R014, a lightweight release tag) fails install before deploying, naming the rule', async () => {
     const repo = await tinyHtml()
     await commitChange(repo.path, { message: 'an unreleased change' })
     await tagLightweight(repo.path, '1.2.0+1.35.0')
@@ -167,10 +167,16 @@ describe('lint', () => {
       satisfied: false,
       level: 'error',
     })
-    expect(run.result?.level).toBe(1)
-    expect(readFileSync(join(run.resultsDir ?? '', 'summary.md'), 'utf8')).toMatch(
-      /^lint: ❌ fail \(R014 /m,
+    // abra refuses to deploy such a recipe; so does cc-ci, and says which rule and how to fix it.
+    expect(run.output).toMatch(/LIFECYCLE install: fail/)
+    expect(run.result?.deployCount, 'nothing was deployed').toBe(0)
+    expect(run.result?.level).toBe(0)
+    const summary = readFileSync(join(run.resultsDir ?? '', 'summary.md'), 'utf8')
+    expect(summary).toMatch(/^lint: ❌ fail \(R014 /m)
+    expect(summary).toContain(
+      'R014 only annotated tags used for recipe version (to resolve: replace lightweight tag with annotated tag)',
     )
+    expect(run.code).not.toBe(0)
     await expectNothingLeft(run.result!)
   })
 })

@@ -1,0 +1,156 @@
+import { describe, expect, test } from 'vitest'
+import { lintRefusal } from '../../harness/coop/lint-gate.ts'
+import {
+  anyTierFailed,
+  decideResult,
+  type ResultInput,
+} from '../../harness/results/decide-result.ts'
+import { junitXml, summaryMarkdown } from '../../harness/results/report-files.ts'
+import type { TierTally } from '../../harness/results/tier-results.ts'
+import type { Tier } from '../../harness/run/tier-names.ts'
+
+const passed = (name: string): TierTally['tests'][number] => ({
+  name,
+  file: `generic/${name}.test.ts`,
+  state: 'passed',
+  durationMs: 10,
+  message: undefined,
+})
+
+function input(overrides: Partial<ResultInput> = {}): ResultInput {
+  const tallies = new Map<Tier, TierTally>(
+    (['install', 'upgrade', 'backup', 'restore', 'custom'] as const).map((t) => [
+      t,
+      { tests: [passed(t)], errors: [] },
+    ]),
+  )
+  return {
+    run: {
+      runId: 'tiny-1',
+      recipe: 'tiny-html',
+      domain: 'tiny-abc123.ccci.localhost',
+      driver: 'swarm',
+      headCommit: '0123456789abcdef',
+      headVersion: undefined,
+      baseVersion: '1.0.0+1',
+      expectedNA: {},
+    },
+    source: { src: '/src', ref: undefined, pr: 'local' },
+    tallies,
+    selected: new Set(['install', 'upgrade', 'backup', 'restore', 'custom']),
+    empty: new Set(),
+    plans: [],
+    interrupted: undefined,
+    unhandledErrors: 0,
+    deployCount: 1,
+    lint: { ok: true, rules: [] },
+    cleanup: { ok: true, steps: [], leftovers: [] },
+    startedAt: '2026-11-30T00:00:00Z',
+    finishedAt: '2026-11-30T00:01:00Z',
+    ...overrides,
+  }
+}
+
+describe('the verdict (decideResult)', () => {
+  test('every tier passed, deployed once, lint passed, nothing left: ok at level 5', () => {
+    const result = decideResult(input())
+    expect(result).toMatchObject({ ok: true, level: 5, reason: 'passed', deployCount: 1 })
+    expect(result.lifecycle).toBe(
+      'LIFECYCLE install: pass | upgrade: pass | backup: pass | restore: pass | custom: pass',
+    )
+  })
+  test.each([
+    ['a second deploy', { deployCount: 2 }],
+    ['no deploy', { deployCount: 0 }],
+    ['an unhandled error', { unhandledErrors: 1 }],
+    ['an interruption', { interrupted: 'SIGINT' }],
+    ['a leftover', { cleanup: { ok: false, steps: [], leftovers: ['volume x'] } }],
+  ] as const)('%s is never ok', (_why, overrides) => {
+    expect(decideResult(input(overrides)).ok).toBe(false)
+  })
+  test('a failed test fails its tier and the run; the level stops below it', () => {
+    const tallies = new Map(input().tallies)
+    tallies.set('backup', {
+      tests: [{ ...passed('backup'), state: 'failed', message: 'no marker' }],
+      errors: [],
+    })
+    const result = decideResult(input({ tallies }))
+    expect(result.ok).toBe(false)
+    expect(result.level).toBe(2)
+    expect(result.tiers.find((t) => t.tier === 'backup')?.status).toBe('fail')
+  })
+  test('an error outside a test (an import, a hook) fails the tier as well', () => {
+    const tallies = new Map(input().tallies)
+    tallies.set('custom', { tests: [], errors: ['custom/x.test.ts: cannot import'] })
+    expect(anyTierFailed(tallies, [])).toBe(true)
+    expect(decideResult(input({ tallies })).tiers.at(-1)?.status).toBe('fail')
+  })
+  test('install not run means not ok even when nothing failed', () => {
+    const tallies = new Map(input().tallies)
+    tallies.delete('install')
+    expect(decideResult(input({ tallies, selected: new Set(['custom']) })).ok).toBe(false)
+  })
+  test('an interruption is the reason', () => {
+    expect(decideResult(input({ interrupted: 'SIGTERM' })).reason).toBe('interrupted (SIGTERM)')
+  })
+})
+
+describe('what the run writes', () => {
+  test('the PR summary states the verdict, the LIFECYCLE line and each failure', () => {
+    const tallies = new Map(input().tallies)
+    tallies.set('restore', {
+      tests: [{ ...passed('restore'), state: 'failed', message: 'the marker is not back' }],
+      errors: [],
+    })
+    const markdown = summaryMarkdown(decideResult(input({ tallies })))
+    expect(markdown).toContain('❌ failed (level 2/5)')
+    expect(markdown).toContain(
+      '`LIFECYCLE install: pass | upgrade: pass | backup: pass | restore: fail | custom: pass`',
+    )
+    expect(markdown).toContain('the marker is not back')
+    expect(markdown).toContain('deploy count 1')
+  })
+  test('the summary says when cleanup left something', () => {
+    const markdown = summaryMarkdown(
+      decideResult(input({ cleanup: { ok: false, steps: [], leftovers: ['volume v'] } })),
+    )
+    expect(markdown).toContain('cleanup incomplete: volume v')
+  })
+  test('JUnit XML has one suite per tier and escapes markup', () => {
+    const tallies = new Map(input().tallies)
+    tallies.set('custom', {
+      tests: [{ ...passed('a <b> & "c"'), state: 'failed', message: 'x < y' }],
+      errors: [],
+    })
+    const xml = junitXml(decideResult(input({ tallies })))
+    expect(xml.match(/<testsuite /g)).toHaveLength(5)
+    expect(xml).toContain('name="a &lt;b&gt; &amp; &quot;c&quot;"')
+    expect(xml).toContain('<failure message="x &lt; y">')
+  })
+})
+
+describe('the lint gate of install', () => {
+  const rule = (ref: string, level: 'warn' | 'error', satisfied: boolean) => ({
+    ref,
+    level,
+    description: `rule ${ref}`,
+    satisfied,
+    skipped: false,
+  })
+  test('an error-level failure refuses the deploy, naming the rule and how to resolve it', () => {
+    const refusal = lintRefusal({
+      ok: false,
+      rules: [rule('R009', 'error', false), rule('R001', 'warn', false)],
+    })
+    expect(refusal?.code).toBe('CCCI_LINT_ERROR')
+    expect(refusal?.message).toContain('R009 rule R009 (to resolve:')
+    expect(refusal?.message).not.toContain('R001')
+  })
+  test('warnings, skipped rules and a lint that could not run never stop a deploy', () => {
+    expect(lintRefusal({ ok: true, rules: [rule('R001', 'warn', false)] })).toBeUndefined()
+    expect(
+      lintRefusal({ ok: false, rules: [{ ...rule('R006', 'error', false), skipped: true }] }),
+    ).toBeUndefined()
+    expect(lintRefusal(undefined)).toBeUndefined()
+  })
+})
