@@ -12,12 +12,15 @@ import type { RenderedStack } from '../../harness/swarm/render.ts'
 import { thrown } from '../support/env-samples.ts'
 
 const stack = 'tiny-abc123_ccci_localhost'
-const rendered = (secrets: RenderedStack['secrets']): RenderedStack => ({
+const top = (entry: { name?: string; external?: boolean }) => ({ labels: {}, ...entry })
+const rendered = (
+  secrets: Record<string, { name?: string; external?: boolean }>,
+): RenderedStack => ({
   services: { app: { image: 'nginx:1', environment: { OWN: 'x' } }, db: { image: 'pg:16' } },
-  secrets,
+  secrets: Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, top(v)])),
   configs: {},
-  volumes: { data: null, shared: { external: true, name: 'shared' } },
-  networks: { proxy: { external: true, name: 'proxy' } },
+  volumes: { data: null, shared: top({ external: true, name: 'shared' }) },
+  networks: { proxy: top({ external: true, name: 'proxy' }) },
 })
 
 describe('secrets as abra names and generates them (planSecrets)', () => {

@@ -65,7 +65,7 @@ describe('the verdict (decideResult)', () => {
     ['an unhandled error', { unhandledErrors: 1 }],
     ['an interruption', { interrupted: 'SIGINT' }],
     ['a leftover', { cleanup: { ok: false, steps: [], leftovers: ['volume x'] } }],
-  ] as const)('%s is never ok', (_why, overrides) => {
+  ] satisfies [string, Partial<ResultInput>][])('%s is never ok', (_why, overrides) => {
     expect(decideResult(input(overrides)).ok).toBe(false)
   })
   test('a failed test fails its tier and the run; the level stops below it', () => {

@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest'
-import { lifecycleLine, runLevel, tierResult, type TierResult } from '../../harness/results/tier-results.ts'
+import {
+  lifecycleLine,
+  runLevel,
+  tierResult,
+  type TierResult,
+} from '../../harness/results/tier-results.ts'
 import { TIERS, type Tier } from '../../harness/run/tier-names.ts'
 
 const outcome = (state: 'passed' | 'failed' | 'skipped', message?: string) => ({
