@@ -1,3 +1,4 @@
+import type * as Vitest from 'vitest'
 import { CcciError } from '../errors.ts'
 
 /**
@@ -7,7 +8,7 @@ import { CcciError } from '../errors.ts'
  * a worker, hands it over before any tier file is imported.
  */
 export type VitestRuntime = Pick<
-  typeof import('vitest'),
+  typeof Vitest,
   'inject' | 'beforeAll' | 'beforeEach' | 'afterAll' | 'expect'
 >
 
