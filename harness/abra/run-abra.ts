@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../error-codes.ts'
 import { CcciError, tail } from '../errors.ts'
 import { formatCommand, tryCommand } from '../process/index.ts'
 import { redact } from '../redaction/redact.ts'
@@ -72,7 +73,7 @@ export interface AbraErrorOptions {
   /** The output may hold secret values: show only abra's own level-prefixed lines. */
   secretOutput?: boolean
   /** Error code for a command that failed (not hung); default `CCCI_ABRA_FAILED`. */
-  code?: string
+  code?: ErrorCode
   /** Message for a failed command, before abra's own words; default ``\`<command>\` exited N``. */
   what?: string
 }
