@@ -1,6 +1,7 @@
 import type { TestProject, Vitest } from 'vitest/node'
 import { loadSettings, type Settings } from '../config/settings.ts'
 import { hostStatus } from '../host/local-host.ts'
+import { errorFromData } from '../error-data.ts'
 import { CcciError, describeError } from '../errors.ts'
 import { createLogger } from '../log.ts'
 import { loadRecipeConfig } from '../recipe/load-recipe.ts'
@@ -116,7 +117,7 @@ async function start(project: TestProject): Promise<void> {
   }
   const first = tiers[0] as TierProvided
   if (first.configError !== undefined) {
-    throw new CcciError('CCCI_RECIPE_CONFIG', first.configError, { hint: 'nothing was deployed' })
+    throw errorFromData(first.configError, 'nothing was deployed')
   }
   if (first.sourceError !== undefined) {
     throw new CcciError(
