@@ -1,11 +1,12 @@
 /** The fake abra's backup-bot-two: `app backup create|snapshots|download` and `app restore`. */
-import { createReadStream, createWriteStream } from 'node:fs'
+import { createWriteStream } from 'node:fs'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { createGunzip, createGzip } from 'node:zlib'
-import { packEntries, readTar, type TarEntry } from '../../../harness/archive/tar.ts'
+import { createGzip } from 'node:zlib'
+import { packEntries, type TarEntry } from '../../../harness/archive/tar.ts'
 import type { AppRef } from '../../../harness/driver/app-driver.ts'
 import { listBackups, loadManifest } from '../../../harness/swarm/backup.ts'
+import { readTarGz } from '../../support/read-tar-gz.ts'
 import { type AbraCall } from './abra-argv.ts'
 import { abraDir, arg, Fatal, findApp, flag, out, say, swarm } from './fake-apps.ts'
 
@@ -52,8 +53,7 @@ export async function backupDownload(call: AbraCall): Promise<void> {
   const id = snapshotArg(call, app)
   const dir = backupDirOf(app)
   const manifest = loadManifest(dir, id)
-  const source = createReadStream(join(dir, `${id}.tar.gz`)).pipe(createGunzip())
-  const { entries, contents } = await readTar(source, () => true)
+  const { entries, contents } = await readTarGz(join(dir, `${id}.tar.gz`), () => true)
   const moved: TarEntry[] = Object.keys(manifest.volumes).map((key) => ({
     type: 'directory',
     name: `var/lib/docker/volumes/${app.stack}_${key}/_data/`,
