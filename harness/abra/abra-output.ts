@@ -29,7 +29,6 @@ export function stripTerminal(text: string): string {
 
 /** abra's message levels (charmbracelet/log in the cobra era, logrus before). */
 export const LogLevelSchema = z.enum(['DEBU', 'INFO', 'WARN', 'ERRO', 'FATA'])
-export type LogLevel = z.infer<typeof LogLevelSchema>
 
 /** One message line of abra's own, e.g. `FATA deploy failed`. */
 export const LogLineSchema = z.object({

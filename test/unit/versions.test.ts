@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import {
   compareVersions,
-  isPublished,
   latestVersion,
   parseVersion,
   previousVersion,
@@ -281,12 +280,4 @@ describe('list helpers', () => {
       expect(previousVersion(CUSTOM_HTML, version)).toBeUndefined()
     },
   )
-
-  test('isPublished is an exact match against release tags', () => {
-    expect(isPublished('1.11.0+1.29.0', CUSTOM_HTML)).toBe(true)
-    expect(isPublished(mustParse('1.7.1+1.27.2'), CUSTOM_HTML)).toBe(true)
-    expect(isPublished('1.12.0+1.29.1', CUSTOM_HTML)).toBe(false)
-    expect(isPublished('1.11.0', CUSTOM_HTML)).toBe(false)
-    expect(isPublished('latest', ['latest'])).toBe(false)
-  })
 })
