@@ -5,7 +5,7 @@ import { CcciError } from '../errors.ts'
  * The backupbot label specification (reference/abra.md §9.1): which services of a stack are
  * backed up, their hooks, and which volume paths a backup holds. Pure: no Docker here.
  */
-export const BACKUPBOT = {
+const BACKUPBOT = {
   backup: 'backupbot.backup',
   backupPreHook: 'backupbot.backup.pre-hook',
   backupPostHook: 'backupbot.backup.post-hook',

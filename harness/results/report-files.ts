@@ -37,7 +37,7 @@ export interface RunResult {
   cleanup: CleanupReport | undefined
 }
 
-export function resultFile(resultsDir: string): string {
+function resultFile(resultsDir: string): string {
   return join(resultsDir, 'result.json')
 }
 
@@ -55,7 +55,7 @@ const ICON: Record<string, string> = {
 }
 
 /** The PR comment body: verdict, LIFECYCLE line, tier table, failures. Never overstates. */
-export function summaryMarkdown(result: RunResult): string {
+function summaryMarkdown(result: RunResult): string {
   const verdict = result.ok ? '✅ passed' : '❌ failed'
   const lines = [
     `### cc-ci: ${result.recipe} @ ${result.source.commit.slice(0, 8)}: ${verdict} (level ${result.level}/5)`,
@@ -131,7 +131,7 @@ function lintLine(lint: RunResult['lint']): string {
 }
 
 /** JUnit XML for Drone: one suite per tier. */
-export function junitXml(result: RunResult): string {
+function junitXml(result: RunResult): string {
   const suites = result.tiers.map((t) => {
     const cases = t.tests.map((c) => {
       const inner =
