@@ -1,7 +1,7 @@
 /**
- * Reading what abra prints. abra runs under a pseudo-terminal (reference/abra.md §1.2), so its
- * stdout and stderr arrive merged, with CRLF line endings and, sometimes, terminal escapes; its
- * own messages are prefixed by a level word (`INFO`, `WARN`, `FATA`, §1.3).
+ * Reading what abra prints. abra runs under a pseudo-terminal (it needs one), so its stdout and
+ * stderr arrive merged, with CRLF line endings and, sometimes, terminal escapes; its own
+ * messages are prefixed by a level word (`INFO`, `WARN`, `FATA`).
  */
 import { z } from 'zod'
 import { CcciError } from '../errors.ts'

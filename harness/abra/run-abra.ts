@@ -36,7 +36,7 @@ export function shellQuote(arg: string): string {
 }
 
 /**
- * Runs abra under a pseudo-terminal, as it needs one even with `-n` (reference/abra.md §1.2):
+ * Runs abra under a pseudo-terminal, as it needs one even with `-n` (it fails without a terminal):
  * `script -qec '<argv, shell-quoted>' /dev/null` (util-linux; `-e` returns abra's exit status,
  * `-q` adds no banner, `/dev/null` keeps no typescript file). Terminal escapes and carriage
  * returns are stripped from the output. Never throws for a failing abra: see {@link abraError}.

@@ -118,7 +118,7 @@ export function previousVersion(
     .at(-1)
 }
 
-/** Semver §11: a release outranks its prereleases; identifiers compare one by one. */
+/** semver.org §11: a release outranks its prereleases; identifiers compare one by one. */
 function comparePrerelease(a: string | undefined, b: string | undefined): number {
   if (a === b) {
     return 0

@@ -27,7 +27,10 @@ export const DEFAULT_TIMEOUTS: Record<Tier, number> = {
   custom: 600,
 }
 
-/** `sequence.groupOrder` of a tier: from 1, never 0 (reference/vitest.md §4). */
+/**
+ * `sequence.groupOrder` of a tier: from 1, never 0, which is Vitest's default and so shared by
+ * every project that sets none.
+ */
 export function groupOrder(tier: Tier): number {
   return TIERS.indexOf(tier) + 1
 }

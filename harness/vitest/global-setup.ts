@@ -14,8 +14,8 @@ import { readTrigger } from '../run/trigger.ts'
 import type { TierProvided } from './context.ts'
 
 /**
- * The root global setup: once per run, in Vitest's main process. Named exports, so the teardown
- * runs even when setup throws (reference/vitest.md §3).
+ * The root global setup: once per run, in Vitest's main process. Named exports `setup` and
+ * `teardown`, because Vitest runs an exported `teardown` even when `setup` throws.
  */
 const log = createLogger()
 const handle: RunHandle = {}

@@ -45,8 +45,9 @@ export function snapshotArg(call: AbraCall, app: AppRef): string {
 }
 
 /**
- * Writes the snapshot as backup-bot-two's download does (§9.2, UNCONFIRMED): files under their
- * host path `var/lib/docker/volumes/<volume>/_data/`, gzip'd, into the working directory.
+ * Writes the snapshot as backup-bot-two's download does (UNCONFIRMED, see docs/drivers.md): files
+ * under their host path `var/lib/docker/volumes/<volume>/_data/`, gzip'd, into the working
+ * directory.
  */
 export async function backupDownload(call: AbraCall): Promise<void> {
   const app = findApp(arg(call, 0))
