@@ -73,7 +73,20 @@ export default tseslint.config(
     plugins: { vitest },
     rules: {
       ...vitest.configs.recommended.rules,
-      'vitest/expect-expect': 'off',
+      // A test that asserts nothing cannot fail. These helpers assert: Vitest's and Playwright's
+      // expect, and the harness's own assertions on a deployed app or a finished run.
+      'vitest/expect-expect': [
+        'error',
+        {
+          assertFunctionNames: [
+            'expect',
+            'webExpect',
+            'expectConverged',
+            'expectServes',
+            'expectNothingLeft',
+          ],
+        },
+      ],
       'vitest/valid-expect': ['error', { maxArgs: 2 }],
     },
   },

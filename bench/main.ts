@@ -52,7 +52,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 async function main(): Promise<void> {
   if (!Number.isInteger(repeats) || repeats < 1 || repeats > 50) {
-    throw new CcciError('BENCH_REPEATS', `BENCH_REPEATS=${process.env.BENCH_REPEATS} is not 1..50`)
+    throw new CcciError(
+      'BENCH_REPEATS_INVALID',
+      `BENCH_REPEATS=${process.env.BENCH_REPEATS} is not 1..50`,
+    )
   }
   const startedAt = new Date().toISOString()
   const loadAtStart = loadavg()[0] ?? NaN

@@ -3,6 +3,8 @@
  * code, stderr tail, service logs...) and ends with what to do next, because somebody will read it
  * at 2 a.m. Match on `code`, never on the message.
  */
+import type { ErrorCode } from './error-codes.ts'
+
 export interface Evidence {
   /** A short label, e.g. `stderr (last 20 lines)` or `service logs: app`. */
   label: string
@@ -17,11 +19,11 @@ export interface CcciErrorOptions {
 }
 
 export class CcciError extends Error {
-  readonly code: string
+  readonly code: ErrorCode
   readonly hint: string | undefined
   readonly evidence: Evidence[]
 
-  constructor(code: string, message: string, options: CcciErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: CcciErrorOptions = {}) {
     super(message, { cause: options.cause })
     this.name = 'CcciError'
     this.code = code
@@ -44,7 +46,7 @@ export class CcciError extends Error {
   }
 }
 
-export function isCcciError(error: unknown, code?: string): error is CcciError {
+export function isCcciError(error: unknown, code?: ErrorCode): error is CcciError {
   return error instanceof CcciError && (code === undefined || error.code === code)
 }
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { test } from 'vitest'
+import { expect, test } from 'vitest'
 import {
   appTarget,
   findSpecFiles,
@@ -42,8 +42,11 @@ test('the recipe’s own Playwright suite passes', async (context) => {
       contentType: 'application/json',
     })
   }
+  // A failed suite fails the test with its CcciError: the failing specs, their errors, the traces.
   const failure = suiteFailure(result)
   if (failure !== undefined) {
     throw failure
   }
+  // A pass means Playwright's report was read and lists tests: never a pass of nothing.
+  expect(result.specs.length, `no test in ${result.reportFile}`).toBeGreaterThan(0)
 })

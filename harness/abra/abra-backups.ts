@@ -8,7 +8,7 @@ import { archiveContents } from './backup-archive.ts'
 import { abraError } from './run-abra.ts'
 import { parseSnapshots, saysNoSnapshots, SnapshotSchema, type Snapshot } from './snapshots.ts'
 
-/** Backups through abra and backup-bot-two (reference/abra.md §9.3). */
+/** Backups through abra and backup-bot-two (`abra app backup`, `abra app restore`). */
 
 async function snapshots(cli: AbraCli, app: AppRef): Promise<Snapshot[]> {
   const result = await cli.call(app, ['app', 'backup', 'snapshots', app.domain, '--no-input'], {
@@ -27,7 +27,7 @@ async function snapshots(cli: AbraCli, app: AppRef): Promise<Snapshot[]> {
 
 /**
  * `app backup create`, then the new snapshot found by listing snapshots before and after (the
- * output of `create` is no contract, §9.3), downloaded into the backup folder so the artifact
+ * output of `create` is no contract), downloaded into the backup folder so the artifact
  * can be inspected: which volumes and files it holds, and its size.
  */
 export async function createAbraBackup(

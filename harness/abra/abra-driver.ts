@@ -61,8 +61,9 @@ export interface AbraDriverOptions {
 /**
  * Drives the real `abra` CLI (docs/drivers.md): every operation is an abra command run under a
  * pseudo-terminal with a deadline, in an ABRA_DIR of the app's own. Docker is only read, except
- * for a final sweep of volumes and secrets abra leaves behind at teardown (reference/abra.md §11
- * lesson 8). Secrets never appear on a command line or in a log.
+ * for a final sweep of volumes and secrets abra leaves behind at teardown (it removes only the
+ * secret versions named in the env, and may leave volumes). Secrets never appear on a command
+ * line or in a log.
  */
 export class AbraDriver implements AppDriver {
   readonly name = 'abra' as const
@@ -314,7 +315,7 @@ export class AbraDriver implements AppDriver {
         secretOutput: true,
       })
     }
-    // abra removes the versions named in the env only (§6.4): earlier versions stay.
+    // abra removes the versions named in the env only: earlier versions stay.
     await this.#sweep('secrets', await list())
     return before.map((s) => s.name).sort()
   }

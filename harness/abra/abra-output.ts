@@ -1,7 +1,7 @@
 /**
- * Reading what abra prints. abra runs under a pseudo-terminal (reference/abra.md §1.2), so its
- * stdout and stderr arrive merged, with CRLF line endings and, sometimes, terminal escapes; its
- * own messages are prefixed by a level word (`INFO`, `WARN`, `FATA`, §1.3).
+ * Reading what abra prints. abra runs under a pseudo-terminal (it needs one), so its stdout and
+ * stderr arrive merged, with CRLF line endings and, sometimes, terminal escapes; its own
+ * messages are prefixed by a level word (`INFO`, `WARN`, `FATA`).
  */
 import { z } from 'zod'
 import { CcciError } from '../errors.ts'
@@ -29,7 +29,6 @@ export function stripTerminal(text: string): string {
 
 /** abra's message levels (charmbracelet/log in the cobra era, logrus before). */
 export const LogLevelSchema = z.enum(['DEBU', 'INFO', 'WARN', 'ERRO', 'FATA'])
-export type LogLevel = z.infer<typeof LogLevelSchema>
 
 /** One message line of abra's own, e.g. `FATA deploy failed`. */
 export const LogLineSchema = z.object({

@@ -5,7 +5,7 @@ import { CcciError } from '../errors.ts'
 
 /**
  * The abra state folder an app's env file lives in: `AppRef.envFile` is
- * `<ABRA_DIR>/servers/<server>/<domain>.env` (reference/abra.md §1.4).
+ * `<ABRA_DIR>/servers/<server>/<domain>.env`, where abra looks for it.
  */
 export function sharedAbraDir(app: AppRef): string {
   const serverDir = dirname(app.envFile)
@@ -52,7 +52,7 @@ function ensureLink(path: string, target: string): void {
 }
 
 /**
- * The app's own ABRA_DIR (reference/abra.md §11 lesson 2): `servers/` (and `catalogue/`, when
+ * The app's own ABRA_DIR (see docs/drivers.md): `servers/` (and `catalogue/`, when
  * there is one) link to the shared abra folder, so the app's env file is where everybody expects
  * it; `recipes/<recipe>` links to the run's own checkout, so abra deploys exactly the tree under
  * test and parallel runs of one recipe never move each other's checkout. Idempotent: every

@@ -3,7 +3,7 @@ import { z } from 'zod'
 /** abra prints every app field as a string; tolerate a boolean or number where a string is expected. */
 const Text = z.union([z.string(), z.boolean(), z.number()]).transform(String)
 
-/** One app of `abra app ls -m` (reference/abra.md §6.10). */
+/** One app of `abra app ls -m` (shape UNCONFIRMED: docs/drivers.md, "What remains unconfirmed"). */
 export const AppListEntrySchema = z.looseObject({
   server: Text,
   recipe: Text,
@@ -17,7 +17,7 @@ export const AppListEntrySchema = z.looseObject({
 })
 export type AppListEntry = z.infer<typeof AppListEntrySchema>
 
-/** `abra app ls -m`: apps grouped by server, with counters (§6.10). */
+/** `abra app ls -m`: apps grouped by server, with counters. */
 export const AppListSchema = z.record(
   z.string(),
   z.looseObject({
@@ -37,7 +37,7 @@ export function findApp(list: AppList, domain: string): AppListEntry | undefined
   return undefined
 }
 
-/** abra's words for "no value": the defaults of its DeployMeta (§4) and empty fields. */
+/** abra's words for "no value": its DeployMeta defaults (`unknown`, `false`) and empty fields. */
 export function knownValue(value: string | undefined): string | undefined {
   return value === undefined || ['', 'unknown', 'false', '-'].includes(value.trim())
     ? undefined

@@ -3,8 +3,8 @@ import type { ServiceState } from '../driver/app-driver.ts'
 
 /**
  * `abra app ps -m`: one object per service of the recipe, keyed by service, all fields strings,
- * describing the service's first container (reference/abra.md §6.9; a service without a
- * container shows `unknown` everywhere).
+ * describing the service's first container (a service without a container shows `unknown`
+ * everywhere; UNCONFIRMED, see docs/drivers.md).
  */
 export const AppPsSchema = z.record(
   z.string(),

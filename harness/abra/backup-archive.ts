@@ -16,8 +16,8 @@ const VOLUME_PATH = /^(?:\.?\/)?(?:.*\/)?volumes\/([^/]+)\/_data(?:\/(.*))?$/
 
 /**
  * Reads a backup downloaded with `abra app backup download`: backup-bot-two archives files under
- * their host path `/var/lib/docker/volumes/<volume>/_data/...` (reference/abra.md §9.2,
- * UNCONFIRMED layout). Entries outside a volume (e.g. secrets) are not counted.
+ * their host path `/var/lib/docker/volumes/<volume>/_data/...` (UNCONFIRMED layout, see
+ * docs/drivers.md). Entries outside a volume (e.g. secrets) are not counted.
  */
 export async function archiveContents(path: string, stack: string): Promise<ArchiveContents> {
   const files = new Set<string>()

@@ -3,9 +3,9 @@ import { extractJson, parseWith, unexpectedOutput } from './abra-output.ts'
 
 /**
  * `abra app secret generate <domain> --all -m`: the generated secrets as a JSON array of
- * `{name, value}` objects, `name` being the secret's key in the compose file (reference/abra.md
- * §6.2, built from the `NAME | VALUE` table headers). Secrets that already existed are skipped
- * by abra and not listed.
+ * `{name, value}` objects, `name` being the secret's key in the compose file (built from the
+ * `NAME | VALUE` table headers; UNCONFIRMED, see docs/drivers.md). Secrets that already existed
+ * are skipped by abra and not listed.
  */
 export const GeneratedSecretsSchema = z
   .union([

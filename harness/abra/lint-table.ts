@@ -4,7 +4,7 @@ import { lintOk } from '../coop/lint.ts'
 import { unexpectedOutput } from './abra-output.ts'
 
 /**
- * Parsing the table `abra recipe lint` prints (reference/abra.md §10). abra exits 0 when rules
+ * Parsing the table `abra recipe lint` prints. abra exits 0 when rules
  * fail, so the verdict is read from the table: one row per rule with its ref, description,
  * severity, and ✅/❌ in the satisfied and skipped columns. Box-drawing (`│`) and ASCII (`|`)
  * tables are both read; a description wrapped over several lines is joined back.

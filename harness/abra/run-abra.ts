@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../error-codes.ts'
 import { CcciError, tail } from '../errors.ts'
 import { formatCommand, tryCommand } from '../process/index.ts'
 import { redact } from '../redaction/redact.ts'
@@ -35,7 +36,7 @@ export function shellQuote(arg: string): string {
 }
 
 /**
- * Runs abra under a pseudo-terminal, as it needs one even with `-n` (reference/abra.md §1.2):
+ * Runs abra under a pseudo-terminal, as it needs one even with `-n` (it fails without a terminal):
  * `script -qec '<argv, shell-quoted>' /dev/null` (util-linux; `-e` returns abra's exit status,
  * `-q` adds no banner, `/dev/null` keeps no typescript file). Terminal escapes and carriage
  * returns are stripped from the output. Never throws for a failing abra: see {@link abraError}.
@@ -72,7 +73,7 @@ export interface AbraErrorOptions {
   /** The output may hold secret values: show only abra's own level-prefixed lines. */
   secretOutput?: boolean
   /** Error code for a command that failed (not hung); default `CCCI_ABRA_FAILED`. */
-  code?: string
+  code?: ErrorCode
   /** Message for a failed command, before abra's own words; default ``\`<command>\` exited N``. */
   what?: string
 }

@@ -12,8 +12,8 @@ export type Snapshot = z.infer<typeof SnapshotSchema>
 const SNAPSHOT_LINE = /^\s*(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}\S*)\s+(\S+)/
 
 /**
- * Snapshots listed by `abra app backup snapshots`, in the order printed (reference/abra.md §9.3,
- * UNCONFIRMED shape: one `<time> <id>` line per snapshot). Other lines (abra's messages, "No
+ * Snapshots listed by `abra app backup snapshots`, in the order printed (UNCONFIRMED shape, see
+ * docs/drivers.md: one `<time> <id>` line per snapshot). Other lines (abra's messages, "No
  * Snapshots found") are ignored.
  */
 export function parseSnapshots(output: string): Snapshot[] {

@@ -32,43 +32,6 @@ export interface TarListing {
 }
 
 /**
- * Reads a tar stream to its end and lists its entries; `keep` selects entries whose content is
- * returned too (small files only, e.g. a manifest or a data marker).
- */
-export async function readTar(
-  stream: NodeJS.ReadableStream,
-  keep: (name: string) => boolean = () => false,
-): Promise<{ entries: TarListing[]; contents: Map<string, Buffer> }> {
-  const entries: TarListing[] = []
-  const contents = new Map<string, Buffer>()
-  const extractor = extract()
-  const done = new Promise<void>((resolve, reject) => {
-    extractor.on('entry', (header, body, next) => {
-      entries.push({ name: header.name, type: header.type ?? 'file', size: header.size ?? 0 })
-      const chunks: Buffer[] = []
-      const wanted = keep(header.name)
-      body.on('data', (chunk: unknown) => {
-        if (wanted) {
-          chunks.push(chunk as Buffer)
-        }
-      })
-      body.on('end', () => {
-        if (wanted) {
-          contents.set(header.name, Buffer.concat(chunks))
-        }
-        next()
-      })
-      body.resume()
-    })
-    extractor.on('finish', resolve)
-    extractor.on('error', reject)
-  })
-  stream.pipe(extractor)
-  await done
-  return { entries, contents }
-}
-
-/**
  * Lists the entries of a gzip'd tar file (directory names without their trailing `/`). Rejects
  * when the file is not a complete gzip'd tar, so it doubles as an integrity check.
  */

@@ -3,7 +3,7 @@ import { hostUp } from '../host/local-host.ts'
 import type { Command } from './command.ts'
 import { runVitest } from './vitest-cli.ts'
 
-export const EXAMPLE_RECIPE = 'hello-static'
+const EXAMPLE_RECIPE = 'hello-static'
 
 export const demoCommand: Command = {
   summary: 'bring up the local host and run the bundled example recipe through every tier',

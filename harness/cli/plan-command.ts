@@ -7,7 +7,7 @@ import type { Command } from './command.ts'
 import { sourceFlags } from './source-flags.ts'
 
 /** The plan as text: per tier, each file with its layer, skipped generic files, repo-local files not run. */
-export function formatPlan(plan: RecipePlan, root: string): string {
+function formatPlan(plan: RecipePlan, root: string): string {
   const show = (file: PlannedFile, tier: string) =>
     file.layer === 'repo-local'
       ? `tests/${tier}/${file.relative}`

@@ -1,7 +1,7 @@
 /**
  * Pure reading of a recipe's `abra.sh`. abra does not run the script to render compose files: it
  * only takes its top-level `export NAME=value` lines (config versions such as
- * `export PG_BACKUP_VERSION=v6`), see abra.md §2.3 and §7.
+ * `export PG_BACKUP_VERSION=v6`), which the compose files use as config and secret versions.
  */
 import { CcciError } from '../errors.ts'
 

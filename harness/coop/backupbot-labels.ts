@@ -2,10 +2,11 @@ import { posix } from 'node:path'
 import { CcciError } from '../errors.ts'
 
 /**
- * The backupbot label specification (reference/abra.md §9.1): which services of a stack are
- * backed up, their hooks, and which volume paths a backup holds. Pure: no Docker here.
+ * The backupbot labels of backup-bot-two (git.coopcloud.tech/coop-cloud/backup-bot-two): which
+ * services of a stack are backed up, their hooks, and which volume paths a backup holds. Pure:
+ * no Docker here.
  */
-export const BACKUPBOT = {
+const BACKUPBOT = {
   backup: 'backupbot.backup',
   backupPreHook: 'backupbot.backup.pre-hook',
   backupPostHook: 'backupbot.backup.post-hook',
@@ -83,7 +84,7 @@ function labelError(service: string, label: string, value: string, problem: stri
     'CCCI_BACKUPBOT_LABEL',
     `service ${service}: label ${label}=${JSON.stringify(value)} ${problem}`,
     {
-      hint: 'fix the backupbot labels in the recipe compose file (spec: reference/abra.md §9.1)',
+      hint: 'fix the label in the recipe compose file: `backupbot.backup=true` marks a service, `backupbot.backup.volumes.<volume>=false` leaves a volume out, `backupbot.backup.volumes.<volume>.path=a,b` selects paths relative to the volume root',
     },
   )
 }

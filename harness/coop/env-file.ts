@@ -2,7 +2,7 @@
  * Pure parsing and editing of abra app `.env` files (and recipe `.env.sample` files), following
  * the godotenv-like format abra reads: `KEY=value` lines, blank lines, `#` comments, optional
  * `export ` prefix, quoted values, `$VAR` expansion from earlier keys, and secret modifiers in a
- * trailing comment (`SECRET_X_VERSION=v1 # length=128`). See abra.md §2 and §5.2.
+ * trailing comment (`SECRET_X_VERSION=v1 # length=128`).
  */
 import { CcciError } from '../errors.ts'
 

@@ -1,5 +1,5 @@
 /**
- * The checks of `abra recipe lint` that cc-ci can make itself (reference/abra.md §10.2), so the
+ * The checks of `abra recipe lint` (rules R001-R015) that cc-ci can make itself, so the
  * swarm driver reports the same lint data as the abra driver. The compose files are loaded with
  * Docker's own loader (`docker stack config`, client-side only) with the `.env.sample` values,
  * `STACK_NAME` and the abra.sh exports, as abra loads every `compose*.yml` of a recipe.

@@ -4,7 +4,7 @@ import type { AppEnv } from './env-file.ts'
 import { isExternal, type RenderedStack } from '../swarm/render.ts'
 
 /** Swarm limits object names to 64 characters. */
-export const MAX_SWARM_NAME = 64
+const MAX_SWARM_NAME = 64
 
 /** One secret a recipe declares, as abra would generate it. */
 export interface SecretPlan {

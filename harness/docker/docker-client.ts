@@ -21,7 +21,7 @@ function apiError(error: unknown): DockerApiError {
 }
 
 /** The HTTP status of a failed Engine API call, if it was one. */
-export function statusOf(error: unknown): number | undefined {
+function statusOf(error: unknown): number | undefined {
   return apiError(error).statusCode
 }
 
@@ -32,7 +32,7 @@ export function engineMessage(error: unknown): string {
 }
 
 /** Wraps an Engine API failure in a typed error that says what cc-ci was doing. */
-export function dockerError(doing: string, error: unknown, hint?: string): CcciError {
+function dockerError(doing: string, error: unknown, hint?: string): CcciError {
   const message = engineMessage(error)
   const unreachable = /ECONNREFUSED|ENOENT|EACCES/.test(message)
   return new CcciError(

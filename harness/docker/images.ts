@@ -58,11 +58,6 @@ export async function buildImage(tag: string, context: readonly TarEntry[]): Pro
   }
 }
 
-/** Adds `repo:tag` to an existing image. */
-export async function tagImage(source: string, repo: string, tag: string): Promise<void> {
-  await call(`tag ${source} as ${repo}:${tag}`, () => docker().getImage(source).tag({ repo, tag }))
-}
-
 export async function removeImage(name: string): Promise<void> {
   await callUnlessMissing(`remove image ${name}`, () =>
     docker().getImage(name).remove({ force: false }),

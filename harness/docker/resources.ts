@@ -88,10 +88,6 @@ export async function createSecret(
   )
 }
 
-export async function createVolume(name: string, labels: Record<string, string>): Promise<void> {
-  await call(`create volume ${name}`, () => docker().createVolume({ Name: name, Labels: labels }))
-}
-
 export async function createOverlayNetwork(
   name: string,
   labels: Record<string, string>,

@@ -79,7 +79,7 @@ export const TaskSchema = z.object({
 })
 export type TaskPayload = z.infer<typeof TaskSchema>
 
-export const VolumeSchema = z.object({
+const VolumeSchema = z.object({
   Name: z.string(),
   Labels: labels,
   Driver: z.string().optional(),

@@ -152,7 +152,7 @@ export async function serviceLogs(nameOrId: string, lines = 50): Promise<string>
 }
 
 /** Decodes Docker's multiplexed stream framing (8-byte headers); plain text passes through. */
-export function demux(buffer: Buffer): string {
+function demux(buffer: Buffer): string {
   const parts: Buffer[] = []
   let offset = 0
   while (offset + 8 <= buffer.length) {

@@ -216,12 +216,3 @@ export async function showFileBuffer(dir: string, commit: string, path: string):
   })
   return result.stdoutBuffer ?? Buffer.from(result.stdout)
 }
-
-export async function deleteTag(dir: string, tag: string): Promise<void> {
-  await git(dir, ['tag', '--delete', '--', tag])
-}
-
-/** Points a ref (e.g. `refs/pull/1/head`, as forges publish pull requests) at a commit. */
-export async function updateRef(dir: string, ref: string, commit: string): Promise<void> {
-  await git(dir, ['update-ref', '--', validateRef(ref), commit])
-}

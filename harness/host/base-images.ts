@@ -12,7 +12,7 @@ export const CADDY_IMAGE = 'ccci-local/caddy:2'
 const INPUTS_LABEL = 'cc-ci.inputs'
 
 /** The shared libraries a dynamic binary loads (empty for a static one). */
-export async function sharedLibraries(binary: string): Promise<string[]> {
+async function sharedLibraries(binary: string): Promise<string[]> {
   const result = await tryCommand('ldd', [binary], { timeoutMs: 10_000 })
   if (result.exitCode !== 0) {
     return []

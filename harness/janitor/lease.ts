@@ -9,7 +9,7 @@ import { processAlive, processStartTime } from './process-alive.ts'
  * A run's lease: written before the run creates anything, removed after its teardown. A lease
  * whose process is gone marks an orphan for the janitor.
  */
-export const LeaseSchema = z.object({
+const LeaseSchema = z.object({
   runId: z.string(),
   pid: z.number(),
   pidStart: z.string().optional(),
@@ -22,7 +22,7 @@ export const LeaseSchema = z.object({
 })
 export type Lease = z.infer<typeof LeaseSchema>
 
-export function leasesDir(home: string): string {
+function leasesDir(home: string): string {
   return join(home, 'leases')
 }
 

@@ -27,7 +27,7 @@ export interface TierPlan {
 const TEST_FILE = /\.test\.(ts|mts|js|mjs)$/
 
 /** Every test file under `dir`, recursively, relative to it. */
-export function testFiles(dir: string | undefined): string[] {
+function testFiles(dir: string | undefined): string[] {
   return findFiles(dir, TEST_FILE)
 }
 

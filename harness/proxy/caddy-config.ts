@@ -23,7 +23,7 @@ export interface CaddyConfigInput {
 export const CADDY_SERVER_NAME = 'ccci'
 
 /** Where Caddy's admin API listens: inside its own container only. */
-export const CADDY_ADMIN_LISTEN = 'localhost:2019'
+const CADDY_ADMIN_LISTEN = 'localhost:2019'
 
 /** Body of the catch-all 404; `{http.request.host}` is a Caddy placeholder. */
 export const NOT_ROUTED_BODY =

@@ -1,8 +1,8 @@
 /**
  * Reads the Traefik routing labels that Co-op Cloud recipes put on their swarm services
- * (`deploy.labels`, see reference/abra.md §7.1) and turns them into plain HTTPS proxy routes, so
- * the local host can serve apps with a proxy other than Traefik. Pure: labels in, routes and
- * problems out.
+ * (`deploy.labels`, e.g. `traefik.http.routers.<router>.rule`) and turns them into plain HTTPS
+ * proxy routes, so the local host can serve apps with a proxy other than Traefik. Pure: labels
+ * in, routes and problems out.
  */
 
 import { addUnique, compareText } from './text-order.ts'

@@ -17,9 +17,6 @@ export interface ExtraEnvContext {
   sibling: (label: string) => string
 }
 
-export type ExtraEnv =
-  Record<string, string> | ((context: ExtraEnvContext) => Record<string, string>)
-
 const envKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an env var name (letters, digits, _)')
 
 /** The schema of `recipes/<recipe>/recipe.ts`. Every key is optional: zero config works. */

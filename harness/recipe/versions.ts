@@ -118,13 +118,7 @@ export function previousVersion(
     .at(-1)
 }
 
-/** Whether `version` is a release and exactly one of `tags`. */
-export function isPublished(version: string | RecipeVersion, tags: readonly string[]): boolean {
-  const raw = typeof version === 'string' ? version : version.raw
-  return parseVersion(raw) !== undefined && tags.includes(raw)
-}
-
-/** Semver §11: a release outranks its prereleases; identifiers compare one by one. */
+/** semver.org §11: a release outranks its prereleases; identifiers compare one by one. */
 function comparePrerelease(a: string | undefined, b: string | undefined): number {
   if (a === b) {
     return 0

@@ -37,7 +37,7 @@ export interface RunResult {
   cleanup: CleanupReport | undefined
 }
 
-export function resultFile(resultsDir: string): string {
+function resultFile(resultsDir: string): string {
   return join(resultsDir, 'result.json')
 }
 

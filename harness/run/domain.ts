@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { CcciError } from '../errors.ts'
-import { MAX_SWARM_NAME } from '../coop/secrets.ts'
 
 /**
  * The per-run domain `<recipe[:4]>-<6 hex of sha(recipe|pr|ref[|src])>.<suffix>`: short, so swarm
@@ -26,11 +25,6 @@ export function runDomain(
 /** abra's stack name: the domain with dots as underscores. */
 export function stackName(domain: string): string {
   return domain.replaceAll('.', '_')
-}
-
-/** Room left for `_<secret>_<version>` after the stack name. */
-export function secretNameBudget(domain: string): number {
-  return MAX_SWARM_NAME - stackName(domain).length
 }
 
 /** `<label>-<first label of domain>.<rest>`: a subdomain flattened so `*.<suffix>` still covers it. */

@@ -10,7 +10,10 @@ export function isTier(value: string): value is Tier {
   return (TIERS as readonly string[]).includes(value)
 }
 
-/** `sequence.groupOrder` of a tier: from 1, never 0 (Vitest treats 0 as "no group order"). */
+/**
+ * `sequence.groupOrder` of a tier: from 1, never 0, which is Vitest's default and so shared by
+ * every project that sets none.
+ */
 export function groupOrder(tier: Tier): number {
   return TIERS.indexOf(tier) + 1
 }

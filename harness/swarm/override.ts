@@ -2,7 +2,7 @@ import { stringify } from 'yaml'
 import type { AppRef } from '../driver/app-driver.ts'
 import { isExternal, type RenderedStack } from './render.ts'
 
-/** abra's labels on the `app` service (reference/abra.md §4). */
+/** abra's labels on the `app` service: `coop-cloud.<stack>.version`, `.chaos`, `.chaos-version`. */
 export interface AbraLabels {
   version: string
   chaos: boolean

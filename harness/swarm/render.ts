@@ -51,7 +51,6 @@ const Rendered = z.looseObject({
   networks: z.record(z.string(), TopLevel.nullable()).default({}),
 })
 
-export type RenderedService = z.infer<typeof Service>
 export type RenderedStack = z.infer<typeof Rendered>
 
 /**

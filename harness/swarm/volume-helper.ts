@@ -7,6 +7,7 @@ import {
   type HelperContainer,
 } from '../docker/index.ts'
 import type { AppRef } from '../driver/app-driver.ts'
+import type { ErrorCode } from '../error-codes.ts'
 import { CcciError, describeError, isCcciError, tail } from '../errors.ts'
 import { BUSYBOX_IMAGE } from '../host/base-images.ts'
 import type { Logger } from '../log.ts'
@@ -186,7 +187,7 @@ export async function helperScript(
   what: string,
   script: string,
   args: readonly string[],
-  options: BackupOptions & { code: string },
+  options: BackupOptions & { code: ErrorCode },
 ): Promise<string> {
   const timeoutMs = options.timeouts?.copyMs ?? DEFAULT_COPY_MS
   const result = await execInContainer(helper.id, ['sh', '-c', script, 'sh', ...args], {

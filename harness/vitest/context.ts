@@ -1,4 +1,5 @@
 import { vitestRuntime } from './vitest-runtime.ts'
+import type { ErrorData } from '../error-data.ts'
 import type { Tier } from '../run/tier-names.ts'
 import type { PreparedSource } from '../run/source.ts'
 import type { TierPlan } from '../overlays/tier-plan.ts'
@@ -55,7 +56,8 @@ export interface TierProvided {
   plan: TierPlan
   source: PreparedSource | undefined
   sourceError: string | undefined
-  configError: string | undefined
+  /** Why recipe.ts did not load, raised as is by the global setup. */
+  configError: ErrorData | undefined
   configDir: string | undefined
   /** Tiers dropped because no file would run (reported as skipped: no tests). */
   emptyTiers: Tier[]

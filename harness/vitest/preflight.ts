@@ -1,4 +1,5 @@
 import type { Settings } from '../config/settings.ts'
+import { errorFromData } from '../error-data.ts'
 import { CcciError } from '../errors.ts'
 import { hostStatus } from '../host/local-host.ts'
 import type { RecipeConfig } from '../recipe/recipe-config.ts'
@@ -24,7 +25,7 @@ export function requireOneRecipe(tiers: readonly TierProvided[]): TierProvided {
   }
   const first = tiers[0] as TierProvided
   if (first.configError !== undefined) {
-    throw new CcciError('CCCI_RECIPE_CONFIG', first.configError, { hint: 'nothing was deployed' })
+    throw errorFromData(first.configError, 'nothing was deployed')
   }
   if (first.sourceError !== undefined) {
     throw new CcciError(

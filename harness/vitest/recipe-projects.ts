@@ -11,6 +11,7 @@ import {
 } from '../run/tier-definition.ts'
 import { groupOrder, TIERS } from '../run/tier-names.ts'
 import { loadSettings } from '../config/settings.ts'
+import { errorData, type ErrorData } from '../error-data.ts'
 import { describeError } from '../errors.ts'
 import { readAllowlist } from '../overlays/allowlist.ts'
 import { discoverRecipes, loadRecipeConfig, type RecipeEntry } from '../recipe/load-recipe.ts'
@@ -40,6 +41,8 @@ export interface RecipePlan {
   recipe: string
   config: RecipeConfig
   configError: string | undefined
+  /** The same error as data, raised once by the global setup. */
+  configFailure: ErrorData | undefined
   source: PreparedSource | undefined
   sourceError: string | undefined
   repoLocalApproved: boolean
@@ -70,10 +73,12 @@ export async function planRecipe(
   const settings = loadSettings()
   let config = zeroConfig()
   let configError: string | undefined
+  let configFailure: ErrorData | undefined
   try {
     config = await loadRecipeConfig(entry)
   } catch (error) {
     configError = describeError(error)
+    configFailure = errorData(error, 'CCCI_RECIPE_CONFIG')
   }
   let source: PreparedSource | undefined
   let sourceError: string | undefined
@@ -100,6 +105,7 @@ export async function planRecipe(
     recipe: entry.name,
     config,
     configError,
+    configFailure,
     source,
     sourceError,
     repoLocalApproved: approved,
@@ -152,7 +158,7 @@ export async function recipeContainer(
               plan: tier,
               source: plan.source,
               sourceError: plan.sourceError,
-              configError: plan.configError,
+              configError: plan.configFailure,
               configDir: entry.dir,
               emptyTiers: plan.tiers.filter((t) => t.files.length === 0).map((t) => t.tier),
               repoLocalApproved: plan.repoLocalApproved,

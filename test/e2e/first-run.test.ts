@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { commitChange } from '../../harness/fixtures/recipe-repo.ts'
+import { commitChange } from '../support/commit-change.ts'
 import { listServices } from '../../harness/docker/index.ts'
 import { RUN_LABEL } from '../../harness/janitor/owner-labels.ts'
 import { FIXTURE_CONFIG, fixtureRepo } from '../support/fixtures.ts'

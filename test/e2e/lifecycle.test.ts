@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { commitChange } from '../../harness/fixtures/recipe-repo.ts'
+import { commitChange } from '../support/commit-change.ts'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { checkout, deleteTag, tagLightweight, updateRef } from '../../harness/git/index.ts'
+import { checkout, tagLightweight } from '../../harness/git/index.ts'
 import type { RunResult } from '../../harness/results/report-files.ts'
 import { fixtureRepos } from '../support/fixtures.ts'
+import { deleteTag, updateRef } from '../support/git-refs.ts'
 import { expectNothingLeft, runRecipe } from '../support/run-recipe.ts'
 
 const repos = fixtureRepos()

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, expect, test } from 'vitest'
-import { commitChange } from '../../harness/fixtures/recipe-repo.ts'
+import { commitChange } from '../support/commit-change.ts'
 import { fixtureRepo } from '../support/fixtures.ts'
 import { expectNothingLeft, runRecipe } from '../support/run-recipe.ts'
 

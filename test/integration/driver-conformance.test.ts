@@ -14,7 +14,7 @@ import type {
   LintResult,
 } from '../../harness/driver/app-driver.ts'
 import { CcciError, describeError } from '../../harness/errors.ts'
-import { commitChange } from '../../harness/fixtures/recipe-repo.ts'
+import { commitChange } from '../support/commit-change.ts'
 import { checkout } from '../../harness/git/index.ts'
 import { createLogger } from '../../harness/log.ts'
 import { stackName } from '../../harness/run/domain.ts'

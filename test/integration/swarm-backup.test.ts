@@ -1,17 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
-import {
-  createReadStream,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createGunzip } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { readTar } from '../../harness/archive/tar.ts'
 import { loadSettings } from '../../harness/config/settings.ts'
 import { listContainers, stackServices } from '../../harness/docker/index.ts'
 import type { AppRef } from '../../harness/driver/app-driver.ts'
@@ -34,6 +25,7 @@ import { waitForConvergence } from '../../harness/swarm/converge.ts'
 import { SwarmDriver } from '../../harness/swarm/swarm-driver.ts'
 import { failure } from '../support/failure.ts'
 import { fixtureRepo } from '../support/fixtures.ts'
+import { readTarGz } from '../support/read-tar-gz.ts'
 
 const RECIPE = 'backup-hooks'
 const settings = loadSettings()
@@ -221,8 +213,8 @@ describe('swarm backup and restore', () => {
     expect(await sh('app', 'cat /cache/hooks.log')).toBe('backup-pre\nbackup-post\n')
     expect(await helpers()).toEqual([])
 
-    const { contents } = await readTar(
-      createReadStream(artifact.location).pipe(createGunzip()),
+    const { contents } = await readTarGz(
+      artifact.location,
       (name) => name === 'stage/data/sub/blob.bin',
     )
     const archived = createHash('sha256')

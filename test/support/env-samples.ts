@@ -1,6 +1,6 @@
 /** Real .env.sample files (trimmed) the env-file tests read, and a helper. */
 
-// Source: abra.md §8.1, BONFIRE (github bonfire-networks/bonfire-coop-cloud @48e7e26) .env.sample.
+// Source: the bonfire recipe (github bonfire-networks/bonfire-coop-cloud @48e7e26) .env.sample.
 export const BONFIRE_SAMPLE = `TYPE=bonfire
 LETS_ENCRYPT_ENV=production
 DOMAIN=bonfire.example.com

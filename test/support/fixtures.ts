@@ -2,11 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import {
-  buildRecipeRepo,
-  commitChange,
-  type RecipeRepo,
-} from '../../harness/fixtures/recipe-repo.ts'
+import { buildRecipeRepo, type RecipeRepo } from '../../harness/fixtures/recipe-repo.ts'
+import { commitChange } from './commit-change.ts'
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '')
 export const FIXTURE_RECIPES = join(REPO_ROOT, 'test', 'fixtures', 'recipes')

@@ -34,14 +34,15 @@ const app: AppRef = {
 mkdirSync(join(work, 'abra', 'servers', 'default'), { recursive: true })
 writeFileSync(app.envFile, 'TYPE=tiny-html:1.0.0+1.35.0\nDOMAIN=tiny-0f1e2d.ccci.localhost\n')
 
-function driver(abraBin: string): AbraDriver {
+/** The fake abra starts Node and a TypeScript loader: give it time on a busy machine, except where a deadline is the point. */
+function driver(abraBin: string, commandMs = 60_000): AbraDriver {
   return new AbraDriver({
     ownerLabels: { 'cc-ci.run': 'unit-abra-driver' },
     log: createLogger('abra-driver-test'),
     backupDir: join(work, 'backups'),
     workDir: join(work, 'apps'),
     abraBin,
-    timeouts: { command: 4_000 },
+    timeouts: { command: commandMs },
   })
 }
 
@@ -85,7 +86,7 @@ describe('the abra driver against a misbehaving abra', () => {
     const calls = join(work, 'calls.jsonl')
     vi.stubEnv('CCCI_FAKE_ABRA_HANG', 'app ls')
     vi.stubEnv('CCCI_FAKE_ABRA_LOG', calls)
-    const error = await failure(driver(FAKE).state(app))
+    const error = await failure(driver(FAKE, 4_000).state(app))
     expect(error.code).toBe('CCCI_ABRA_TIMEOUT')
     expect(error.message).toBe(
       `\`${FAKE} app ls --machine --status --no-input\` did not finish within 4s and was killed`,

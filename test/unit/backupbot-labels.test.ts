@@ -35,7 +35,7 @@ function labelError(services: BackupServiceInput[]): string {
   throw new Error('expected CCCI_BACKUPBOT_LABEL, the plan was accepted')
 }
 
-/** BONFIRE (reference/abra.md §8.1): app + Postgres with a dump pre-hook. */
+/** bonfire (github.com/bonfire-networks/bonfire-coop-cloud): app + Postgres, a dump pre-hook. */
 const bonfire = [
   service(
     'app',

@@ -3,12 +3,12 @@ import { CcciError, describeError, tail } from '../../harness/errors.ts'
 
 describe('CcciError', () => {
   test('report ends with what to do next and keeps the evidence', () => {
-    const error = new CcciError('CCCI_X', 'deploy failed', {
+    const error = new CcciError('CCCI_NOT_CONVERGED', 'deploy failed', {
       hint: 'check the image name',
       evidence: [{ label: 'task error', text: 'No such image: nope:1\n' }],
     })
     expect(error.report()).toBe(
-      'deploy failed [CCCI_X]\n--- task error ---\nNo such image: nope:1\nWhat to do: check the image name',
+      'deploy failed [CCCI_NOT_CONVERGED]\n--- task error ---\nNo such image: nope:1\nWhat to do: check the image name',
     )
     expect(describeError(error)).toBe(error.report())
   })

@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest'
 import { configurationDoc } from '../../harness/config/configuration-doc.ts'
+import { errorsDoc } from '../../harness/errors-doc.ts'
 import { recipeJsonSchema } from '../../harness/recipe/recipe-schema-doc.ts'
 
 test('docs/configuration.md lists every environment variable cc-ci reads', async () => {
@@ -8,4 +9,8 @@ test('docs/configuration.md lists every environment variable cc-ci reads', async
 
 test('docs/recipe.schema.json is the schema of recipe.ts', async () => {
   await expect(recipeJsonSchema()).toMatchFileSnapshot('../../docs/recipe.schema.json')
+})
+
+test('docs/errors.md lists every error code with when it is raised', async () => {
+  await expect(errorsDoc()).toMatchFileSnapshot('../../docs/errors.md')
 })

@@ -1,6 +1,7 @@
 /**
  * The abra command lines the fake accepts: commands, their documented flags and argument counts
- * (reference/abra.md §1.1 global flags, §6 commands, §9.3 backups, §12 test-double contract).
+ * (global flags, app and recipe commands, backups; the flag spellings are listed as UNCONFIRMED
+ * in docs/drivers.md).
  * Anything else is refused the way cobra refuses it, so a driver that passes a flag abra does
  * not document fails its tests here instead of on the CI host.
  */
@@ -28,7 +29,7 @@ export interface CommandSpec {
   prompts?: boolean
 }
 
-/** §1.1: every command takes these. */
+/** Every command takes these. */
 export const GLOBAL_FLAGS: FlagSpec[] = [
   { short: 'd', long: 'debug' },
   { short: 'n', long: 'no-input' },
@@ -38,7 +39,7 @@ export const GLOBAL_FLAGS: FlagSpec[] = [
 
 const MANY = Number.MAX_SAFE_INTEGER
 
-/** §6 and §9.3. */
+/** The commands the drivers use, backups included. */
 export const ABRA_COMMANDS: CommandSpec[] = [
   {
     path: ['app', 'new'],

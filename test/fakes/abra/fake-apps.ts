@@ -76,7 +76,7 @@ export function appRef(domain: string, server: string, recipe: string): AppRef {
   }
 }
 
-/** Every app: `servers/<server>/<domain>.env` (§1.5). */
+/** Every app: `servers/<server>/<domain>.env` under ABRA_DIR. */
 export function allApps(): AppRef[] {
   const servers = join(abraDir(), 'servers')
   if (!existsSync(servers)) {

@@ -1,11 +1,12 @@
 /** The fake abra's backup-bot-two: `app backup create|snapshots|download` and `app restore`. */
-import { createReadStream, createWriteStream } from 'node:fs'
+import { createWriteStream } from 'node:fs'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { createGunzip, createGzip } from 'node:zlib'
-import { packEntries, readTar, type TarEntry } from '../../../harness/archive/tar.ts'
+import { createGzip } from 'node:zlib'
+import { packEntries, type TarEntry } from '../../../harness/archive/tar.ts'
 import type { AppRef } from '../../../harness/driver/app-driver.ts'
 import { listBackups, loadManifest } from '../../../harness/swarm/backup.ts'
+import { readTarGz } from '../../support/read-tar-gz.ts'
 import { type AbraCall } from './abra-argv.ts'
 import { abraDir, arg, Fatal, findApp, flag, out, say, swarm } from './fake-apps.ts'
 
@@ -44,16 +45,16 @@ export function snapshotArg(call: AbraCall, app: AppRef): string {
 }
 
 /**
- * Writes the snapshot as backup-bot-two's download does (§9.2, UNCONFIRMED): files under their
- * host path `var/lib/docker/volumes/<volume>/_data/`, gzip'd, into the working directory.
+ * Writes the snapshot as backup-bot-two's download does (UNCONFIRMED, see docs/drivers.md): files
+ * under their host path `var/lib/docker/volumes/<volume>/_data/`, gzip'd, into the working
+ * directory.
  */
 export async function backupDownload(call: AbraCall): Promise<void> {
   const app = findApp(arg(call, 0))
   const id = snapshotArg(call, app)
   const dir = backupDirOf(app)
   const manifest = loadManifest(dir, id)
-  const source = createReadStream(join(dir, `${id}.tar.gz`)).pipe(createGunzip())
-  const { entries, contents } = await readTar(source, () => true)
+  const { entries, contents } = await readTarGz(join(dir, `${id}.tar.gz`), () => true)
   const moved: TarEntry[] = Object.keys(manifest.volumes).map((key) => ({
     type: 'directory',
     name: `var/lib/docker/volumes/${app.stack}_${key}/_data/`,

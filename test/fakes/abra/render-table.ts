@@ -20,7 +20,7 @@ export function renderTable(headers: readonly string[], rows: readonly string[][
 
 const mark = (yes: boolean) => (yes ? '✅' : '❌')
 
-/** `abra recipe lint` output for a lint result (reference/abra.md §10.1; fixture recipe-lint-*.txt). */
+/** `abra recipe lint` output for a lint result, shaped as test/fixtures/abra/recipe-lint-*.txt. */
 export function renderLintOutput(recipe: string, result: LintResult): string {
   const rows = result.rules.map((rule) => [
     rule.ref,
