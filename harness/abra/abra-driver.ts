@@ -23,6 +23,7 @@ import {
 } from '../docker/index.ts'
 import { CcciError } from '../errors.ts'
 import type { Logger } from '../log.ts'
+import { pollRounds } from '../poll.ts'
 import { registerSecret } from '../redaction/redact.ts'
 import { parseEnvFile, setEnvValue } from '../coop/env-file.ts'
 import { waitForStackGone } from '../docker/stack-gone.ts'
@@ -275,8 +276,7 @@ export class AbraDriver implements AppDriver {
     }
     if (existsSync(app.envFile)) {
       // Containers that just stopped may still hold a volume for a moment: retry a little.
-      const deadline = Date.now() + 30_000
-      for (;;) {
+      for await (const round of pollRounds({ timeoutMs: 30_000, intervalMs: 2_000 })) {
         const result = await this.#cli.call(app, [
           'app',
           'volume',
@@ -288,12 +288,11 @@ export class AbraDriver implements AppDriver {
         if (!result.timedOut && result.exitCode === 0) {
           break
         }
-        if (Date.now() >= deadline) {
+        if (round.expired()) {
           throw abraError(result, {
             hint: `a container may still use a volume: \`docker ps -a --filter label=${STACK_NAMESPACE_LABEL}=${app.stack}\``,
           })
         }
-        await new Promise((resolve) => setTimeout(resolve, 2_000))
       }
     }
     await this.#sweep('volumes', await list())

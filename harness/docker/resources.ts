@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CcciError } from '../errors.ts'
-import { sleep } from '../poll.ts'
+import { pollRounds } from '../poll.ts'
 import { call, callUnlessMissing, docker, engineMessage } from './docker-client.ts'
 import { toFilters, type ListFilter } from './filters.ts'
 import {
@@ -139,13 +139,12 @@ export async function removeObjectPatiently(
   object: DockerObject,
   timeoutMs: number,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
+  for await (const round of pollRounds({ timeoutMs, intervalMs: 1_000 })) {
     try {
       await removeObject(object)
       return
     } catch (error) {
-      if (Date.now() >= deadline) {
+      if (round.expired()) {
         throw new CcciError(
           'CCCI_REMOVE_BUSY',
           `${object.kind} ${object.name} could not be removed: ${engineMessage(error)}`,
@@ -155,7 +154,6 @@ export async function removeObjectPatiently(
           },
         )
       }
-      await sleep(1_000)
     }
   }
 }

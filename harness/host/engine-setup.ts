@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { engineInfo, type EngineInfo } from '../docker/index.ts'
 import { CcciError } from '../errors.ts'
 import type { Logger } from '../log.ts'
+import { pollFor } from '../poll.ts'
 import { runCommand, spawnDaemon, tryCommand } from '../process/index.ts'
 
 /** What the local host needs from Debian, and a file that proves each is installed. */
@@ -52,13 +53,13 @@ export async function ensurePackages(log: Logger): Promise<string[]> {
 }
 
 async function waitForEngine(timeoutMs: number): Promise<EngineInfo> {
-  const deadline = Date.now() + timeoutMs
-  let info = await engineInfo()
-  while (!info.reachable && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 500))
-    info = await engineInfo()
-  }
-  return info
+  return pollFor(
+    async (round) => {
+      const info = await engineInfo()
+      return info.reachable || round.expired() ? info : undefined
+    },
+    { timeoutMs, intervalMs: 500 },
+  )
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type EngineInfo,
 } from '../docker/index.ts'
 import type { Logger } from '../log.ts'
+import { sleep } from '../poll.ts'
 import { BUSYBOX_IMAGE, CADDY_IMAGE, ensureBaseImages } from './base-images.ts'
 import { checkDockerCli, ensureEngine, ensurePackages } from './engine-setup.ts'
 import {
@@ -145,7 +146,7 @@ export async function hostDown(
       (n) => n.name === PROXY_NETWORK,
     )
     if (network !== undefined && network.labels[HOST_LABEL] === 'network') {
-      await new Promise((resolve) => setTimeout(resolve, 2_000))
+      await sleep(2_000)
       try {
         await removeObject(network)
         removed.push(`network ${PROXY_NETWORK}`)
