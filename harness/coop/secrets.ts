@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto'
 import { CcciError } from '../errors.ts'
 import type { AppEnv } from './env-file.ts'
-import { isExternal, type RenderedStack } from '../swarm/render.ts'
+import { isExternal, type RenderedStack } from '../docker/index.ts'
 
 /** Swarm limits object names to 64 characters. */
 export const MAX_SWARM_NAME = 64

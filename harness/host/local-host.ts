@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import type { Settings } from '../config/settings.ts'
 import {
+  checkDockerCli,
   createOverlayNetwork,
   engineInfo,
   inspectImage,
@@ -17,7 +18,7 @@ import {
 import type { Logger } from '../log.ts'
 import { sleep } from '../poll.ts'
 import { BUSYBOX_IMAGE, CADDY_IMAGE, ensureBaseImages } from './base-images.ts'
-import { checkDockerCli, ensureEngine, ensurePackages } from './engine-setup.ts'
+import { ensureEngine, ensurePackages } from './engine-setup.ts'
 import {
   HOST_LABEL,
   PROXY_NETWORK,

@@ -11,7 +11,11 @@ import { createGunzip, createGzip } from 'node:zlib'
 import { getArchive, putArchive, type HelperContainer } from '../docker/index.ts'
 import type { AppRef, BackupArtifact } from '../driver/app-driver.ts'
 import { CcciError, describeError } from '../errors.ts'
-import { type BackupPlan, type VolumePaths, type VolumeSelection } from '../coop/backupbot-labels.ts'
+import {
+  type BackupPlan,
+  type VolumePaths,
+  type VolumeSelection,
+} from '../coop/backupbot-labels.ts'
 import {
   archivePath,
   archivedFiles,

@@ -15,12 +15,16 @@ import type {
 } from '../driver/app-driver.ts'
 import {
   createSecret,
+  deployStack,
   execInContainer,
   inspectService,
   listSecrets,
   listVolumes,
   removeObject,
   removeObjectPatiently,
+  removeStack,
+  renderStack,
+  type RenderedStack,
   STACK_NAMESPACE_LABEL,
   serviceLogs,
   stackServices,
@@ -28,7 +32,6 @@ import {
 import { CcciError } from '../errors.ts'
 import { checkout, headCommit, isDirty } from '../git/index.ts'
 import type { Logger } from '../log.ts'
-import { runCommand } from '../process/index.ts'
 import { registerSecret } from '../redaction/redact.ts'
 import { composeFiles, deployEnv, readAppEnv } from '../coop/app-env.ts'
 import { describeConvergence, serviceConvergence, waitForConvergence } from './converge.ts'
@@ -38,7 +41,6 @@ import { lintRecipe } from '../coop/lint.ts'
 import { buildOverride } from './override.ts'
 import { runningContainer } from './service-container.ts'
 import { waitForStackGone } from '../docker/stack-gone.ts'
-import { renderStack, type RenderedStack } from './render.ts'
 import { generateSecretValue, planSecrets } from '../coop/secrets.ts'
 
 export const STACK_LABEL = 'cc-ci.stack'
@@ -163,24 +165,7 @@ export class SwarmDriver implements AppDriver {
       log.step(
         `deploying ${app.domain} (${chaos ? `chaos ${chaosVersion}` : version}) with ${files.join(', ')}`,
       )
-      await runCommand(
-        'docker',
-        [
-          'stack',
-          'deploy',
-          '--resolve-image',
-          'never',
-          ...[...files, overrideFile].flatMap((f) => ['-c', f]),
-          app.stack,
-        ],
-        {
-          cwd: app.recipeDir,
-          env: vars,
-          cleanEnv: true,
-          timeoutMs: 300_000,
-          hint: 'docker refused the stack; the error above names the offending service or object',
-        },
-      )
+      await deployStack(app.stack, [...files, overrideFile], { cwd: app.recipeDir, env: vars })
     } finally {
       rmSync(scratch, { recursive: true, force: true })
     }
@@ -221,7 +206,7 @@ export class SwarmDriver implements AppDriver {
 
   async undeploy(app: AppRef): Promise<void> {
     if ((await stackServices(app.stack)).length > 0) {
-      await runCommand('docker', ['stack', 'rm', app.stack], { timeoutMs: 120_000 })
+      await removeStack(app.stack)
     }
     await waitForStackGone(app.stack, 120_000, 'docker stack rm')
   }

@@ -10,7 +10,12 @@ import type { AppRef } from '../driver/app-driver.ts'
 import { CcciError, describeError, isCcciError, tail } from '../errors.ts'
 import { BUSYBOX_IMAGE } from '../host/base-images.ts'
 import type { Logger } from '../log.ts'
-import { backupPlan, volumeKey, type BackupHooks, type BackupPlan } from '../coop/backupbot-labels.ts'
+import {
+  backupPlan,
+  volumeKey,
+  type BackupHooks,
+  type BackupPlan,
+} from '../coop/backupbot-labels.ts'
 import { runningContainer } from './service-container.ts'
 
 /**
