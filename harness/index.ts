@@ -16,7 +16,13 @@ export {
 export { useApp, type AppHandle, type RunContext } from './testing/index.ts'
 export { expectConverged, expectServes } from './testing/assertions.ts'
 export { runContext, tierContext, type TierProvided } from './vitest/context.ts'
-export type { AppRef, BackupArtifact, DeployedState } from './driver/app-driver.ts'
+export type {
+  AppBackupPlan,
+  AppRef,
+  BackupArtifact,
+  BackupVolume,
+  DeployedState,
+} from './driver/app-driver.ts'
 
 // The generic data-integrity proof (backup and restore tiers).
 export {

@@ -1,6 +1,4 @@
-import { stackServices } from '../harness/docker/index.ts'
 import { seedMarker } from '../harness/run/data-marker.ts'
-import { isBackupCapable } from '../harness/coop/backupbot-labels.ts'
 import { TierSkip, type TierOp } from './tier-op.ts'
 
 /**
@@ -11,7 +9,7 @@ import { TierSkip, type TierOp } from './tier-op.ts'
 export const backupOp: TierOp = async (handle) => {
   const { app, driver, log, run } = handle
   // Judged on what is deployed now: an upgrade may have added (or dropped) the backupbot labels.
-  const capable = run.backupCapableOverride ?? isBackupCapable(await stackServices(app.stack))
+  const capable = run.backupCapableOverride ?? (await driver.backupPlan(app)).capable
   if (!capable) {
     throw new TierSkip(
       run.expectedNA.backup ??

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type {
+  AppBackupPlan,
   AppDriver,
   AppRef,
   BackupArtifact,
@@ -26,6 +27,8 @@ import type { Logger } from '../log.ts'
 import { pollRounds } from '../poll.ts'
 import { registerSecret } from '../redaction/redact.ts'
 import { parseEnvFile, setEnvValue } from '../coop/env-file.ts'
+import { readAppVolumeFile, writeAppVolumeFiles } from '../coop/app-volume-files.ts'
+import { deployedBackupPlan } from '../coop/deployed-backup-plan.ts'
 import { waitForStackGone } from '../docker/stack-gone.ts'
 import { STACK_LABEL } from '../swarm/swarm-driver.ts'
 import { extractJson, messagesOnly, parseWith } from './abra-output.ts'
@@ -63,7 +66,9 @@ export interface AbraDriverOptions {
  * Drives the real `abra` CLI (docs/drivers.md): every operation is an abra command run under a
  * pseudo-terminal with a deadline, in an ABRA_DIR of the app's own. Docker is only read, except
  * for a final sweep of volumes and secrets abra leaves behind at teardown (reference/abra.md §11
- * lesson 8). Secrets never appear on a command line or in a log.
+ * lesson 8) and for files in volumes (data markers; abra has no command for them), which the
+ * volume helper writes as for the swarm driver. Secrets never appear on a command line or in a
+ * log.
  */
 export class AbraDriver implements AppDriver {
   readonly name = 'abra' as const
@@ -330,6 +335,20 @@ export class AbraDriver implements AppDriver {
 
   restore(app: AppRef, artifactId: string): Promise<void> {
     return restoreAbraBackup(this.#cli, app, artifactId, this.#options.log)
+  }
+
+  /** Read from the deployed services' labels, as backup-bot-two reads them. */
+  backupPlan(app: AppRef): Promise<AppBackupPlan> {
+    return deployedBackupPlan(app)
+  }
+
+  /** abra has no command for files in a volume: the volume helper reads them. */
+  readVolumeFile(app: AppRef, volume: string, path: string): Promise<string | undefined> {
+    return readAppVolumeFile(app, volume, path, this.#options)
+  }
+
+  writeVolumeFiles(app: AppRef, volume: string, files: Record<string, string>): Promise<void> {
+    return writeAppVolumeFiles(app, volume, files, this.#options)
   }
 
   async ps(app: AppRef): Promise<ServiceState[]> {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import type { Settings } from '../config/settings.ts'
 import {
+  BUSYBOX_IMAGE,
   checkDockerCli,
   createOverlayNetwork,
   engineInfo,
@@ -17,7 +18,7 @@ import {
 } from '../docker/index.ts'
 import type { Logger } from '../log.ts'
 import { sleep } from '../poll.ts'
-import { BUSYBOX_IMAGE, CADDY_IMAGE, ensureBaseImages } from './base-images.ts'
+import { CADDY_IMAGE, ensureBaseImages } from './base-images.ts'
 import { ensureEngine, ensurePackages } from './engine-setup.ts'
 import {
   HOST_LABEL,

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type {
+  AppBackupPlan,
   AppDriver,
   AppRef,
   BackupArtifact,
@@ -38,6 +39,8 @@ import { describeConvergence, serviceConvergence, waitForConvergence } from './c
 import { setEnvValue } from '../coop/env-file.ts'
 import { createBackup, restoreBackup, type BackupOptions } from './backup.ts'
 import { lintRecipe } from '../coop/lint.ts'
+import { readAppVolumeFile, writeAppVolumeFiles } from '../coop/app-volume-files.ts'
+import { deployedBackupPlan } from '../coop/deployed-backup-plan.ts'
 import { buildOverride } from './override.ts'
 import { runningContainer } from './service-container.ts'
 import { waitForStackGone } from '../docker/stack-gone.ts'
@@ -249,6 +252,18 @@ export class SwarmDriver implements AppDriver {
 
   restore(app: AppRef, artifactId: string): Promise<void> {
     return restoreBackup(app, artifactId, this.#backupOptions(app))
+  }
+
+  backupPlan(app: AppRef): Promise<AppBackupPlan> {
+    return deployedBackupPlan(app)
+  }
+
+  readVolumeFile(app: AppRef, volume: string, path: string): Promise<string | undefined> {
+    return readAppVolumeFile(app, volume, path, this.#backupOptions(app))
+  }
+
+  writeVolumeFiles(app: AppRef, volume: string, files: Record<string, string>): Promise<void> {
+    return writeAppVolumeFiles(app, volume, files, this.#backupOptions(app))
   }
 
   async ps(app: AppRef): Promise<ServiceState[]> {

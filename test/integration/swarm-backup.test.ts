@@ -13,10 +13,14 @@ import { createGunzip } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { readTar } from '../../harness/archive/tar.ts'
 import { loadSettings } from '../../harness/config/settings.ts'
-import { listContainers, stackServices } from '../../harness/docker/index.ts'
+import {
+  BUSYBOX_IMAGE,
+  HELPER_LABEL,
+  listContainers,
+  stackServices,
+} from '../../harness/docker/index.ts'
 import type { AppRef } from '../../harness/driver/app-driver.ts'
 import { describeError } from '../../harness/errors.ts'
-import { BUSYBOX_IMAGE } from '../../harness/host/base-images.ts'
 import { createLogger } from '../../harness/log.ts'
 import { runCommand } from '../../harness/process/index.ts'
 import { stackName } from '../../harness/run/domain.ts'
@@ -24,7 +28,6 @@ import { ownerLabels } from '../../harness/janitor/owner-labels.ts'
 import { acquireLease, releaseLease } from '../../harness/janitor/lease.ts'
 import {
   createBackup,
-  HELPER_LABEL,
   listBackups,
   restoreBackup,
   type BackupOptions,
