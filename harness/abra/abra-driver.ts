@@ -15,22 +15,24 @@ import type {
   ServiceState,
 } from '../driver/app-driver.ts'
 import {
-  listSecrets,
-  listServices,
-  listVolumes,
   removeObject,
   STACK_NAMESPACE_LABEL,
+  stackServices,
+  stackVolumes,
   type DockerObject,
 } from '../docker/index.ts'
 import { CcciError } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import { pollRounds } from '../poll.ts'
 import { registerSecret } from '../redaction/redact.ts'
-import { parseEnvFile, setEnvValue } from '../coop/env-file.ts'
+import { assertNewApp, readAppEnv } from '../coop/app-env.ts'
+import { appSecrets } from '../coop/app-secrets.ts'
+import { deployChoice } from '../coop/deploy-choice.ts'
+import { setEnvValues } from '../coop/env-file.ts'
+import { secretName, secretVersionVar } from '../coop/secrets.ts'
 import { readAppVolumeFile, writeAppVolumeFiles } from '../coop/app-volume-files.ts'
 import { deployedBackupPlan } from '../coop/deployed-backup-plan.ts'
 import { waitForStackGone } from '../docker/stack-gone.ts'
-import { STACK_LABEL } from '../swarm/swarm-driver.ts'
 import { extractJson, messagesOnly, parseWith } from './abra-output.ts'
 import { appAbraDirPath } from './app-abra-dir.ts'
 import { AppListSchema, findApp, listedState } from './app-list.ts'
@@ -87,11 +89,7 @@ export class AbraDriver implements AppDriver {
   }
 
   async newApp(app: AppRef, options: NewAppOptions): Promise<void> {
-    if (existsSync(app.envFile)) {
-      throw new CcciError('CCCI_APP_EXISTS', `app ${app.domain} already exists (${app.envFile})`, {
-        hint: 'another run may hold this domain; wait for it, or run `./ccci janitor` to reap leftovers',
-      })
-    }
+    assertNewApp(app)
     const version = options.chaos === true ? undefined : options.version
     await this.#cli.run(
       app,
@@ -121,10 +119,8 @@ export class AbraDriver implements AppDriver {
       )
     }
     let text = readFileSync(app.envFile, 'utf8')
-    text = setEnvValue(text, 'DOMAIN', app.domain, { file: app.envFile })
-    for (const [key, value] of Object.entries(options.env ?? {})) {
-      text = setEnvValue(text, key, value, { file: app.envFile })
-    }
+    text = setEnvValues(text, { DOMAIN: app.domain }, { file: app.envFile })
+    text = setEnvValues(text, options.env ?? {}, { file: app.envFile })
     writeFileSync(app.envFile, text, { mode: 0o600 })
   }
 
@@ -158,11 +154,10 @@ export class AbraDriver implements AppDriver {
         hint: 'abra names the secret it could not create; a name longer than 64 characters needs a shorter key or domain',
       })
     }
-    const env = parseEnvFile(readFileSync(app.envFile, 'utf8'), { file: app.envFile }).values
-    return generated.map(({ name }) => {
-      const version = env[`SECRET_${name.toUpperCase()}_VERSION`] ?? 'v1'
-      return `${app.stack}_${name}_${version}`
-    })
+    const env = readAppEnv(app).values
+    return generated.map(({ name }) =>
+      secretName(app.stack, name, env[secretVersionVar(name)] ?? 'v1'),
+    )
   }
 
   async insertSecret(app: AppRef, name: string, version: string, value: string): Promise<void> {
@@ -190,10 +185,9 @@ export class AbraDriver implements AppDriver {
         hint: 'the teardown removes what the run created; run it again',
       })
     }
-    const env = parseEnvFile(readFileSync(app.envFile, 'utf8'), { file: app.envFile }).values
-    const pinned = env.TYPE?.split(':')[1]
-    // As the swarm driver: an explicit version, else the one pinned in the env, else the tree.
-    const chaos = options.chaos === true || (options.version === undefined && pinned === undefined)
+    // As the swarm driver: an explicit version, else the one pinned in the env, else the tree;
+    // abra deploys the pinned one itself when no version is named.
+    const { chaos, pinned } = deployChoice(options, readAppEnv(app))
     const version = chaos ? undefined : options.version
     this.#options.log.step(
       `deploying ${app.domain} (${chaos ? 'chaos: the working tree' : (version ?? pinned)}) with abra`,
@@ -239,7 +233,7 @@ export class AbraDriver implements AppDriver {
   async undeploy(app: AppRef): Promise<void> {
     if (!existsSync(app.envFile)) {
       // abra knows an app only by its env file: without it, it cannot undeploy anything.
-      const services = await listServices({ labels: { [STACK_NAMESPACE_LABEL]: app.stack } })
+      const services = await stackServices(app.stack)
       if (services.length > 0) {
         throw new CcciError(
           'CCCI_ABRA_NO_ENV',
@@ -274,7 +268,7 @@ export class AbraDriver implements AppDriver {
   }
 
   async removeVolumes(app: AppRef): Promise<string[]> {
-    const list = () => listVolumes({ labels: { [STACK_NAMESPACE_LABEL]: app.stack } })
+    const list = () => stackVolumes(app.stack)
     const before = await list()
     if (before.length === 0) {
       return []
@@ -305,10 +299,7 @@ export class AbraDriver implements AppDriver {
   }
 
   async removeSecrets(app: AppRef): Promise<string[]> {
-    const list = async () =>
-      (await listSecrets()).filter(
-        (s) => s.labels[STACK_LABEL] === app.stack || s.name.startsWith(`${app.stack}_`),
-      )
+    const list = () => appSecrets(app.stack)
     const before = await list()
     if (before.length === 0) {
       return []

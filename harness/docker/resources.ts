@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { CcciError } from '../errors.ts'
 import { pollRounds } from '../poll.ts'
 import { call, callUnlessMissing, docker, engineMessage } from './docker-client.ts'
-import { toFilters, type ListFilter } from './filters.ts'
+import { STACK_NAMESPACE_LABEL, toFilters, type ListFilter } from './filters.ts'
 import {
   ContainerSummarySchema,
   NetworkSchema,
@@ -28,6 +28,11 @@ export async function listVolumes(filter?: ListFilter): Promise<DockerObject[]> 
     name: v.Name,
     labels: v.Labels,
   }))
+}
+
+/** The volumes of a stack (Docker labels them with the stack namespace). */
+export function stackVolumes(stack: string): Promise<DockerObject[]> {
+  return listVolumes({ labels: { [STACK_NAMESPACE_LABEL]: stack } })
 }
 
 export async function listSecrets(filter?: ListFilter): Promise<DockerObject[]> {
