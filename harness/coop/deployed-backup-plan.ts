@@ -14,9 +14,13 @@ import {
  * read it the same way; abra deploys the same labels.
  */
 
-function backupInputs(app: AppRef, services: readonly ServiceInfo[]): BackupServiceInput[] {
+/** The services of a stack as the backup plan sees them: names without the stack, named volumes. */
+export function backupInputs(
+  stack: string,
+  services: readonly Pick<ServiceInfo, 'name' | 'labels' | 'mounts'>[],
+): BackupServiceInput[] {
   return services.map((s) => ({
-    name: s.name.slice(app.stack.length + 1),
+    name: s.name.slice(stack.length + 1),
     labels: s.labels,
     mounts: s.mounts
       .filter((m) => m.type === 'volume' && m.source !== '')
@@ -24,10 +28,22 @@ function backupInputs(app: AppRef, services: readonly ServiceInfo[]): BackupServ
   }))
 }
 
-function mountsByKey(app: AppRef, inputs: readonly BackupServiceInput[]): Map<string, string> {
-  return new Map(
-    inputs.flatMap((s) => s.mounts).map((m) => [volumeKey(app.stack, m.volume), m.volume]),
-  )
+/** The Docker volume of each compose key the services mount. */
+export function mountsByKey(
+  stack: string,
+  inputs: readonly BackupServiceInput[],
+): Map<string, string> {
+  return new Map(inputs.flatMap((s) => s.mounts).map((m) => [volumeKey(stack, m.volume), m.volume]))
+}
+
+/** A plan as the driver port gives it: capable when any service is backed up. */
+export function appBackupPlan(plan: BackupPlan): AppBackupPlan {
+  return {
+    capable: plan.services.length > 0,
+    services: plan.services.map((s) => s.service),
+    volumes: plan.volumes,
+    warnings: plan.warnings,
+  }
 }
 
 /** The backup plan of the deployed stack (from its services' labels and mounts), and its volumes by key. */
@@ -40,19 +56,14 @@ export async function readBackupPlan(
       hint: `deploy it first; \`docker stack services ${app.stack}\` lists nothing`,
     })
   }
-  const inputs = backupInputs(app, services)
-  return { plan: backupPlan(app.stack, inputs), mounts: mountsByKey(app, inputs) }
+  const inputs = backupInputs(app.stack, services)
+  return { plan: backupPlan(app.stack, inputs), mounts: mountsByKey(app.stack, inputs) }
 }
 
 /** The plan as the driver port gives it (`AppDriver.backupPlan`); not capable when nothing is deployed. */
 export async function deployedBackupPlan(app: AppRef): Promise<AppBackupPlan> {
-  const plan = backupPlan(app.stack, backupInputs(app, await stackServices(app.stack)))
-  return {
-    capable: plan.services.length > 0,
-    services: plan.services.map((s) => s.service),
-    volumes: plan.volumes,
-    warnings: plan.warnings,
-  }
+  const services = await stackServices(app.stack)
+  return appBackupPlan(backupPlan(app.stack, backupInputs(app.stack, services)))
 }
 
 /** The Docker volume a service of the deployed app mounts under the compose key `key`. */
@@ -60,7 +71,7 @@ export async function mountedVolume(
   app: AppRef,
   key: string,
 ): Promise<{ key: string; volume: string }> {
-  const mounts = mountsByKey(app, backupInputs(app, await stackServices(app.stack)))
+  const mounts = mountsByKey(app.stack, backupInputs(app.stack, await stackServices(app.stack)))
   const volume = mounts.get(key)
   if (volume === undefined) {
     throw new CcciError(
