@@ -98,6 +98,7 @@ export const ERROR_CODES = {
   CCCI_TRIGGER: 'the run input (SRC, REF, PR, QUICK) is invalid',
   CCCI_UNDEPLOY_TIMEOUT: 'a removed stack still has containers, volumes or networks',
   CCCI_USAGE: 'a ccci command line is wrong',
+  CCCI_VOLUME_NOT_MOUNTED: 'a data operation named a volume no service of the app mounts',
   CCCI_VOLUME_WRITE: 'writing a file into a volume failed',
   BENCH_FIXTURE: "the bench's synthetic fixtures decide wrongly",
   BENCH_FLOOR_TIMEOUT: 'the bench gave up waiting for the floor deployment',

@@ -16,7 +16,13 @@ export {
 export { useApp, type AppHandle, type RunContext } from './testing/index.ts'
 export { expectConverged, expectServes } from './testing/assertions.ts'
 export { runContext, tierContext, type TierProvided } from './vitest/context.ts'
-export type { AppRef, BackupArtifact, DeployedState } from './driver/app-driver.ts'
+export type {
+  AppBackupPlan,
+  AppRef,
+  BackupArtifact,
+  BackupVolume,
+  DeployedState,
+} from './driver/app-driver.ts'
 
 // The generic data-integrity proof (backup and restore tiers).
 export {
@@ -61,8 +67,6 @@ export { installTierGate } from './vitest/tier-setup.ts'
 // What tier operations do to the one deployment.
 export { refuseFailedLint } from './coop/lint-gate.ts'
 export { addNewSampleKeys } from './coop/env-upgrade.ts'
-export { isBackupCapable } from './coop/backupbot-labels.ts'
-export { stackServices } from './docker/index.ts'
 export { checkout } from './git/index.ts'
 export { syncLocalProxy } from './proxy/proxy-sync.ts'
 export { runInstallSteps } from './run/hooks.ts'

@@ -1,10 +1,4 @@
-import {
-  defineTier,
-  isBackupCapable,
-  seedMarker,
-  stackServices,
-  TierSkip,
-} from '../harness/index.ts'
+import { defineTier, seedMarker, TierSkip } from '../harness/index.ts'
 
 /**
  * Backup: seed the generic data marker, then take one backup of the deployed app following its
@@ -26,7 +20,7 @@ export const backup = defineTier({
   async operation(handle) {
     const { app, driver, log, run } = handle
     // Judged on what is deployed now: an upgrade may have added (or dropped) the backupbot labels.
-    const capable = run.backupCapableOverride ?? isBackupCapable(await stackServices(app.stack))
+    const capable = run.backupCapableOverride ?? (await driver.backupPlan(app)).capable
     if (!capable) {
       throw new TierSkip(
         run.expectedNA.backup ??

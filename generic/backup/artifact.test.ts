@@ -1,8 +1,11 @@
 import { expect, test } from 'vitest'
-import type { BackupArtifact } from '../../harness/driver/app-driver.ts'
-import { isMarker, MARKER_FILE, type MarkerRecord } from '../../harness/run/data-marker.ts'
-import { readBackupPlan } from '../../harness/swarm/backup.ts'
-import { useApp } from '../../harness/testing/index.ts'
+import {
+  isMarker,
+  MARKER_FILE,
+  useApp,
+  type BackupArtifact,
+  type MarkerRecord,
+} from '../../harness/index.ts'
 
 const artifact = () => useApp().get<BackupArtifact>('backup.artifact')
 
@@ -14,7 +17,8 @@ test('the backup is a real, non-empty artifact with an id', () => {
 })
 
 test('the backup holds every volume the backupbot labels select', async () => {
-  const { plan } = await readBackupPlan(useApp().app)
+  const { app, driver } = useApp()
+  const plan = await driver.backupPlan(app)
   expect([...(artifact()?.volumes ?? [])].sort()).toEqual(plan.volumes.map((v) => v.key).sort())
 })
 

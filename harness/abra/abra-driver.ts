@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type {
+  AppBackupPlan,
   AppDriver,
   AppRef,
   BackupArtifact,
@@ -14,19 +15,24 @@ import type {
   ServiceState,
 } from '../driver/app-driver.ts'
 import {
-  listSecrets,
-  listServices,
-  listVolumes,
   removeObject,
   STACK_NAMESPACE_LABEL,
+  stackServices,
+  stackVolumes,
   type DockerObject,
 } from '../docker/index.ts'
 import { CcciError } from '../errors.ts'
 import type { Logger } from '../log.ts'
+import { pollRounds } from '../poll.ts'
 import { registerSecret } from '../redaction/redact.ts'
-import { parseEnvFile, setEnvValue } from '../coop/env-file.ts'
+import { assertNewApp, readAppEnv } from '../coop/app-env.ts'
+import { appSecrets } from '../coop/app-secrets.ts'
+import { deployChoice } from '../coop/deploy-choice.ts'
+import { setEnvValues } from '../coop/env-file.ts'
+import { secretName, secretVersionVar } from '../coop/secrets.ts'
+import { readAppVolumeFile, writeAppVolumeFiles } from '../coop/app-volume-files.ts'
+import { deployedBackupPlan } from '../coop/deployed-backup-plan.ts'
 import { waitForStackGone } from '../docker/stack-gone.ts'
-import { STACK_LABEL } from '../swarm/swarm-driver.ts'
 import { extractJson, messagesOnly, parseWith } from './abra-output.ts'
 import { appAbraDirPath } from './app-abra-dir.ts'
 import { AppListSchema, findApp, listedState } from './app-list.ts'
@@ -62,8 +68,9 @@ export interface AbraDriverOptions {
  * Drives the real `abra` CLI (docs/drivers.md): every operation is an abra command run under a
  * pseudo-terminal with a deadline, in an ABRA_DIR of the app's own. Docker is only read, except
  * for a final sweep of volumes and secrets abra leaves behind at teardown (it removes only the
- * secret versions named in the env, and may leave volumes). Secrets never appear on a command
- * line or in a log.
+ * secret versions named in the env, and may leave volumes) and for files in volumes (data
+ * markers; abra has no command for them), which the volume helper writes as for the swarm driver.
+ * Secrets never appear on a command line or in a log.
  */
 export class AbraDriver implements AppDriver {
   readonly name = 'abra' as const
@@ -82,11 +89,7 @@ export class AbraDriver implements AppDriver {
   }
 
   async newApp(app: AppRef, options: NewAppOptions): Promise<void> {
-    if (existsSync(app.envFile)) {
-      throw new CcciError('CCCI_APP_EXISTS', `app ${app.domain} already exists (${app.envFile})`, {
-        hint: 'another run may hold this domain; wait for it, or run `./ccci janitor` to reap leftovers',
-      })
-    }
+    assertNewApp(app)
     const version = options.chaos === true ? undefined : options.version
     await this.#cli.run(
       app,
@@ -116,10 +119,8 @@ export class AbraDriver implements AppDriver {
       )
     }
     let text = readFileSync(app.envFile, 'utf8')
-    text = setEnvValue(text, 'DOMAIN', app.domain, { file: app.envFile })
-    for (const [key, value] of Object.entries(options.env ?? {})) {
-      text = setEnvValue(text, key, value, { file: app.envFile })
-    }
+    text = setEnvValues(text, { DOMAIN: app.domain }, { file: app.envFile })
+    text = setEnvValues(text, options.env ?? {}, { file: app.envFile })
     writeFileSync(app.envFile, text, { mode: 0o600 })
   }
 
@@ -153,11 +154,10 @@ export class AbraDriver implements AppDriver {
         hint: 'abra names the secret it could not create; a name longer than 64 characters needs a shorter key or domain',
       })
     }
-    const env = parseEnvFile(readFileSync(app.envFile, 'utf8'), { file: app.envFile }).values
-    return generated.map(({ name }) => {
-      const version = env[`SECRET_${name.toUpperCase()}_VERSION`] ?? 'v1'
-      return `${app.stack}_${name}_${version}`
-    })
+    const env = readAppEnv(app).values
+    return generated.map(({ name }) =>
+      secretName(app.stack, name, env[secretVersionVar(name)] ?? 'v1'),
+    )
   }
 
   async insertSecret(app: AppRef, name: string, version: string, value: string): Promise<void> {
@@ -185,10 +185,9 @@ export class AbraDriver implements AppDriver {
         hint: 'the teardown removes what the run created; run it again',
       })
     }
-    const env = parseEnvFile(readFileSync(app.envFile, 'utf8'), { file: app.envFile }).values
-    const pinned = env.TYPE?.split(':')[1]
-    // As the swarm driver: an explicit version, else the one pinned in the env, else the tree.
-    const chaos = options.chaos === true || (options.version === undefined && pinned === undefined)
+    // As the swarm driver: an explicit version, else the one pinned in the env, else the tree;
+    // abra deploys the pinned one itself when no version is named.
+    const { chaos, pinned } = deployChoice(options, readAppEnv(app))
     const version = chaos ? undefined : options.version
     this.#options.log.step(
       `deploying ${app.domain} (${chaos ? 'chaos: the working tree' : (version ?? pinned)}) with abra`,
@@ -234,7 +233,7 @@ export class AbraDriver implements AppDriver {
   async undeploy(app: AppRef): Promise<void> {
     if (!existsSync(app.envFile)) {
       // abra knows an app only by its env file: without it, it cannot undeploy anything.
-      const services = await listServices({ labels: { [STACK_NAMESPACE_LABEL]: app.stack } })
+      const services = await stackServices(app.stack)
       if (services.length > 0) {
         throw new CcciError(
           'CCCI_ABRA_NO_ENV',
@@ -269,15 +268,14 @@ export class AbraDriver implements AppDriver {
   }
 
   async removeVolumes(app: AppRef): Promise<string[]> {
-    const list = () => listVolumes({ labels: { [STACK_NAMESPACE_LABEL]: app.stack } })
+    const list = () => stackVolumes(app.stack)
     const before = await list()
     if (before.length === 0) {
       return []
     }
     if (existsSync(app.envFile)) {
       // Containers that just stopped may still hold a volume for a moment: retry a little.
-      const deadline = Date.now() + 30_000
-      for (;;) {
+      for await (const round of pollRounds({ timeoutMs: 30_000, intervalMs: 2_000 })) {
         const result = await this.#cli.call(app, [
           'app',
           'volume',
@@ -289,12 +287,11 @@ export class AbraDriver implements AppDriver {
         if (!result.timedOut && result.exitCode === 0) {
           break
         }
-        if (Date.now() >= deadline) {
+        if (round.expired()) {
           throw abraError(result, {
             hint: `a container may still use a volume: \`docker ps -a --filter label=${STACK_NAMESPACE_LABEL}=${app.stack}\``,
           })
         }
-        await new Promise((resolve) => setTimeout(resolve, 2_000))
       }
     }
     await this.#sweep('volumes', await list())
@@ -302,10 +299,7 @@ export class AbraDriver implements AppDriver {
   }
 
   async removeSecrets(app: AppRef): Promise<string[]> {
-    const list = async () =>
-      (await listSecrets()).filter(
-        (s) => s.labels[STACK_LABEL] === app.stack || s.name.startsWith(`${app.stack}_`),
-      )
+    const list = () => appSecrets(app.stack)
     const before = await list()
     if (before.length === 0) {
       return []
@@ -332,6 +326,20 @@ export class AbraDriver implements AppDriver {
 
   restore(app: AppRef, artifactId: string): Promise<void> {
     return restoreAbraBackup(this.#cli, app, artifactId, this.#options.log)
+  }
+
+  /** Read from the deployed services' labels, as backup-bot-two reads them. */
+  backupPlan(app: AppRef): Promise<AppBackupPlan> {
+    return deployedBackupPlan(app)
+  }
+
+  /** abra has no command for files in a volume: the volume helper reads them. */
+  readVolumeFile(app: AppRef, volume: string, path: string): Promise<string | undefined> {
+    return readAppVolumeFile(app, volume, path, this.#options)
+  }
+
+  writeVolumeFiles(app: AppRef, volume: string, files: Record<string, string>): Promise<void> {
+    return writeAppVolumeFiles(app, volume, files, this.#options)
   }
 
   async ps(app: AppRef): Promise<ServiceState[]> {

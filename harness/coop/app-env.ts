@@ -5,6 +5,15 @@ import { CcciError } from '../errors.ts'
 import { parseAbraSh } from './abra-sh.ts'
 import { parseEnvFile, type AppEnv } from './env-file.ts'
 
+/** Refuses to create an app whose env file exists: another run (or a leftover) holds the domain. */
+export function assertNewApp(app: AppRef): void {
+  if (existsSync(app.envFile)) {
+    throw new CcciError('CCCI_APP_EXISTS', `app ${app.domain} already exists (${app.envFile})`, {
+      hint: 'another run may hold this domain; wait for it, or run `./ccci janitor` to reap leftovers',
+    })
+  }
+}
+
 /** The app env file as abra reads it. */
 export function readAppEnv(app: AppRef): AppEnv {
   if (!existsSync(app.envFile)) {

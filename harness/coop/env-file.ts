@@ -110,6 +110,18 @@ export function setEnvValue(
   return lines.join('\n')
 }
 
+/** `setEnvValue` for each entry, in order (a later entry of the same key wins). */
+export function setEnvValues(
+  text: string,
+  values: Readonly<Record<string, string>>,
+  options: EnvFileOptions = {},
+): string {
+  return Object.entries(values).reduce(
+    (result, [key, value]) => setEnvValue(result, key, value, options),
+    text,
+  )
+}
+
 /**
  * The text to write after `KEY=` so that {@link parseEnvFile} reads back exactly `value`: bare
  * when safe, 'single-quoted' when it has blanks, `#`, quotes, `$` or `\`, and "double-quoted"

@@ -15,7 +15,7 @@ import { CcciError, describeError } from '../errors.ts'
 import { listTags } from '../git/index.ts'
 import { parseAbraSh } from './abra-sh.ts'
 import { parseEnvFile } from './env-file.ts'
-import { renderStack, type RenderedStack } from '../swarm/render.ts'
+import { renderStack, type RenderedStack } from '../docker/index.ts'
 
 /** One rule as abra lists it: ref, level, description and how to resolve it. */
 export interface LintRuleSpec {

@@ -1,10 +1,20 @@
 import { randomInt } from 'node:crypto'
 import { CcciError } from '../errors.ts'
 import type { AppEnv } from './env-file.ts'
-import { isExternal, type RenderedStack } from '../swarm/render.ts'
+import { isExternal, type RenderedStack } from '../docker/index.ts'
 
 /** Swarm limits object names to 64 characters. */
 const MAX_SWARM_NAME = 64
+
+/** abra's Docker name of a secret: `<stack>_<key>_<version>`. */
+export function secretName(stack: string, key: string, version: string): string {
+  return `${stack}_${key}_${version}`
+}
+
+/** The app env variable holding a secret's version (and its modifiers): `SECRET_<KEY>_VERSION`. */
+export function secretVersionVar(key: string): string {
+  return `SECRET_${key.toUpperCase()}_VERSION`
+}
 
 /** One secret a recipe declares, as abra would generate it. */
 export interface SecretPlan {
@@ -25,7 +35,7 @@ export function planSecrets(rendered: RenderedStack, env: AppEnv): SecretPlan[] 
     .filter(([, entry]) => isExternal(entry))
     .map(([key, entry]) => {
       const name = entry?.name ?? key
-      const envVar = `SECRET_${key.toUpperCase()}_VERSION`
+      const envVar = secretVersionVar(key)
       const version = name.slice(name.lastIndexOf('_') + 1)
       if (!name.includes('_') || version === '') {
         throw new CcciError(

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { CcciError } from '../errors.ts'
-import { sleep } from '../poll.ts'
+import { pollRounds } from '../poll.ts'
 import { call, callUnlessMissing, docker, engineMessage } from './docker-client.ts'
-import { toFilters, type ListFilter } from './filters.ts'
+import { STACK_NAMESPACE_LABEL, toFilters, type ListFilter } from './filters.ts'
 import {
   ContainerSummarySchema,
   NetworkSchema,
@@ -28,6 +28,11 @@ export async function listVolumes(filter?: ListFilter): Promise<DockerObject[]> 
     name: v.Name,
     labels: v.Labels,
   }))
+}
+
+/** The volumes of a stack (Docker labels them with the stack namespace). */
+export function stackVolumes(stack: string): Promise<DockerObject[]> {
+  return listVolumes({ labels: { [STACK_NAMESPACE_LABEL]: stack } })
 }
 
 export async function listSecrets(filter?: ListFilter): Promise<DockerObject[]> {
@@ -135,13 +140,12 @@ export async function removeObjectPatiently(
   object: DockerObject,
   timeoutMs: number,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
+  for await (const round of pollRounds({ timeoutMs, intervalMs: 1_000 })) {
     try {
       await removeObject(object)
       return
     } catch (error) {
-      if (Date.now() >= deadline) {
+      if (round.expired()) {
         throw new CcciError(
           'CCCI_REMOVE_BUSY',
           `${object.kind} ${object.name} could not be removed: ${engineMessage(error)}`,
@@ -151,7 +155,6 @@ export async function removeObjectPatiently(
           },
         )
       }
-      await sleep(1_000)
     }
   }
 }

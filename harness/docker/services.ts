@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { call, callUnlessMissing, docker } from './docker-client.ts'
-import { toFilters, type ListFilter } from './filters.ts'
+import { STACK_NAMESPACE_LABEL, toFilters, type ListFilter } from './filters.ts'
 import { ServiceSchema, TaskSchema, type ServicePayload, type TaskPayload } from './schemas.ts'
 
 /** A swarm service as cc-ci sees it. */
@@ -101,7 +101,7 @@ export async function listServices(filter?: ListFilter): Promise<ServiceInfo[]> 
 
 /** Services of one stack (`com.docker.stack.namespace=<stack>`). */
 export function stackServices(stack: string): Promise<ServiceInfo[]> {
-  return listServices({ labels: { 'com.docker.stack.namespace': stack } })
+  return listServices({ labels: { [STACK_NAMESPACE_LABEL]: stack } })
 }
 
 export async function inspectService(nameOrId: string): Promise<ServiceInfo | undefined> {

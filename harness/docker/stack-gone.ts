@@ -1,5 +1,6 @@
 import { listContainers, listNetworks, STACK_NAMESPACE_LABEL, stackServices } from './index.ts'
 import { CcciError } from '../errors.ts'
+import { pollRounds } from '../poll.ts'
 
 /**
  * Waits until no service, container or network of a stack is left (stack removal returns before
@@ -10,8 +11,7 @@ export async function waitForStackGone(
   timeoutMs: number,
   after: string,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
+  for await (const round of pollRounds({ timeoutMs, intervalMs: 1_000 })) {
     const filter = { labels: { [STACK_NAMESPACE_LABEL]: stack } }
     const left = [
       ...(await stackServices(stack)),
@@ -21,7 +21,7 @@ export async function waitForStackGone(
     if (left.length === 0) {
       return
     }
-    if (Date.now() >= deadline) {
+    if (round.expired()) {
       throw new CcciError(
         'CCCI_UNDEPLOY_TIMEOUT',
         `${stack} still has ${left.join(', ')} ${Math.round(timeoutMs / 1000)}s after ${after}`,
@@ -30,6 +30,5 @@ export async function waitForStackGone(
         },
       )
     }
-    await new Promise((resolve) => setTimeout(resolve, 1_000))
   }
 }

@@ -68,6 +68,28 @@ export interface BackupArtifact {
   volumes: string[]
 }
 
+/** One volume a backup takes, as the backupbot labels select it. */
+export interface BackupVolume {
+  /** The compose key, e.g. `db-data` (the Docker volume name without `<stack>_`). */
+  key: string
+  /** The Docker volume name. */
+  volume: string
+  /** The whole volume, or these paths relative to its root. */
+  paths: string[] | 'all'
+}
+
+/** What a backup of the deployed app takes, per the backupbot labels of what is deployed now. */
+export interface AppBackupPlan {
+  /** Some deployed service says `backupbot.backup=true` (false when nothing is deployed). */
+  capable: boolean
+  /** The backed-up services (names without the stack prefix), ordered by name. */
+  services: string[]
+  /** Every volume a backup takes once, ordered by key. */
+  volumes: BackupVolume[]
+  /** Labels that had no effect, e.g. a path for a volume that is excluded. */
+  warnings: string[]
+}
+
 export interface ExecResult {
   exitCode: number
   stdout: string
@@ -100,6 +122,15 @@ export interface AppDriver {
   removeEnv(app: AppRef): Promise<void>
   backup(app: AppRef): Promise<BackupArtifact>
   restore(app: AppRef, artifactId: string): Promise<void>
+  /** The backup plan of what is deployed (the backupbot labels); throws on labels that make no sense. */
+  backupPlan(app: AppRef): Promise<AppBackupPlan>
+  /**
+   * A file in one of the app's volumes, named by its compose key (`BackupVolume.key`) and a path
+   * relative to the volume root; undefined when the file does not exist.
+   */
+  readVolumeFile(app: AppRef, volume: string, path: string): Promise<string | undefined>
+  /** Writes small files (path relative to the volume root: content) into one of the app's volumes. */
+  writeVolumeFiles(app: AppRef, volume: string, files: Record<string, string>): Promise<void>
   ps(app: AppRef): Promise<ServiceState[]>
   logs(app: AppRef, service: string, lines?: number): Promise<string>
   run(app: AppRef, service: string, command: string[], timeoutMs?: number): Promise<ExecResult>

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import { dirname, join } from 'node:path'
 import { CcciError } from '../errors.ts'
 import { processAlive, processStartTime } from '../janitor/process-alive.ts'
+import { pollRounds } from '../poll.ts'
 
 /**
  * Runs `fn` holding a lock directory (atomic mkdir); a lock left by a dead process is broken.
@@ -13,12 +14,35 @@ export async function withLock<T>(
   timeoutMs = 600_000,
 ): Promise<T> {
   mkdirSync(dirname(lockDir), { recursive: true })
-  const deadline = Date.now() + timeoutMs
+  for await (const round of pollRounds({ timeoutMs, intervalMs: 250 })) {
+    const holder = tryLock(lockDir)
+    if (holder === 'taken') {
+      break
+    }
+    if (round.expired()) {
+      throw new CcciError(
+        'CCCI_LOCK_TIMEOUT',
+        `waited ${Math.round(timeoutMs / 1000)}s for ${lockDir} (held by pid ${holder ?? '?'})`,
+        {
+          hint: `another cc-ci process (pid ${holder ?? 'unknown'}) holds it; wait for it, or stop it and remove ${lockDir}`,
+        },
+      )
+    }
+  }
+  try {
+    return await fn()
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true })
+  }
+}
+
+/** Takes the lock (breaking one a dead process left): `taken`, else the holder's pid if known. */
+function tryLock(lockDir: string): 'taken' | number | undefined {
   for (;;) {
     try {
       mkdirSync(lockDir)
       writeFileSync(join(lockDir, 'owner'), `${process.pid} ${processStartTime(process.pid) ?? ''}`)
-      break
+      return 'taken'
     } catch {
       const [pid, start] = readOwner(lockDir)
       // A lock without an owner file older than a minute was left by a process that died
@@ -28,22 +52,8 @@ export async function withLock<T>(
         rmSync(lockDir, { recursive: true, force: true })
         continue
       }
-      if (Date.now() > deadline) {
-        throw new CcciError(
-          'CCCI_LOCK_TIMEOUT',
-          `waited ${Math.round(timeoutMs / 1000)}s for ${lockDir} (held by pid ${pid ?? '?'})`,
-          {
-            hint: `another cc-ci process (pid ${pid ?? 'unknown'}) holds it; wait for it, or stop it and remove ${lockDir}`,
-          },
-        )
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250))
+      return pid
     }
-  }
-  try {
-    return await fn()
-  } finally {
-    rmSync(lockDir, { recursive: true, force: true })
   }
 }
 

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import type { TarEntry } from '../archive/tar.ts'
-import { buildImage, inspectImage } from '../docker/index.ts'
+import { BUSYBOX_IMAGE, buildImage, inspectImage } from '../docker/index.ts'
 import { CcciError } from '../errors.ts'
 import { runCommand, tryCommand } from '../process/index.ts'
 
-/** Images cc-ci builds from local files: there is no registry. */
-export const BUSYBOX_IMAGE = 'ccci-local/busybox:1'
+/** Images cc-ci builds from local files: there is no registry (BUSYBOX_IMAGE: harness/docker). */
 export const CADDY_IMAGE = 'ccci-local/caddy:2'
 
 const INPUTS_LABEL = 'cc-ci.inputs'

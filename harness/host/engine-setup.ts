@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { engineInfo, type EngineInfo } from '../docker/index.ts'
 import { CcciError } from '../errors.ts'
 import type { Logger } from '../log.ts'
+import { pollFor } from '../poll.ts'
 import { runCommand, spawnDaemon, tryCommand } from '../process/index.ts'
 
 /** What the local host needs from Debian, and a file that proves each is installed. */
@@ -52,13 +53,13 @@ export async function ensurePackages(log: Logger): Promise<string[]> {
 }
 
 async function waitForEngine(timeoutMs: number): Promise<EngineInfo> {
-  const deadline = Date.now() + timeoutMs
-  let info = await engineInfo()
-  while (!info.reachable && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 500))
-    info = await engineInfo()
-  }
-  return info
+  return pollFor(
+    async (round) => {
+      const info = await engineInfo()
+      return info.reachable || round.expired() ? info : undefined
+    },
+    { timeoutMs, intervalMs: 500 },
+  )
 }
 
 /**
@@ -95,22 +96,4 @@ export async function ensureEngine(home: string, log: Logger): Promise<EngineInf
     })
   }
   return started
-}
-
-/** The docker CLI must have `docker stack config` (Docker's own compose loader), CLI >= 25. */
-export async function checkDockerCli(): Promise<string> {
-  const version = await tryCommand('docker', ['version', '--format', '{{.Client.Version}}'], {
-    timeoutMs: 10_000,
-  })
-  const config = await tryCommand('docker', ['stack', 'config', '--help'], { timeoutMs: 10_000 })
-  if (config.exitCode !== 0) {
-    throw new CcciError(
-      'CCCI_DOCKER_CLI_OLD',
-      `the docker CLI (${version.stdout.trim() || 'unknown version'}) has no \`docker stack config\``,
-      {
-        hint: "install a docker CLI >= 25 (docker-ce-cli) first on PATH; cc-ci renders recipes with Docker's own compose loader",
-      },
-    )
-  }
-  return version.stdout.trim()
 }

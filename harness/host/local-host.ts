@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import type { Settings } from '../config/settings.ts'
 import {
+  BUSYBOX_IMAGE,
+  checkDockerCli,
   createOverlayNetwork,
   engineInfo,
   inspectImage,
@@ -15,8 +17,9 @@ import {
   type EngineInfo,
 } from '../docker/index.ts'
 import type { Logger } from '../log.ts'
-import { BUSYBOX_IMAGE, CADDY_IMAGE, ensureBaseImages } from './base-images.ts'
-import { checkDockerCli, ensureEngine, ensurePackages } from './engine-setup.ts'
+import { sleep } from '../poll.ts'
+import { CADDY_IMAGE, ensureBaseImages } from './base-images.ts'
+import { ensureEngine, ensurePackages } from './engine-setup.ts'
 import {
   HOST_LABEL,
   PROXY_NETWORK,
@@ -145,7 +148,7 @@ export async function hostDown(
       (n) => n.name === PROXY_NETWORK,
     )
     if (network !== undefined && network.labels[HOST_LABEL] === 'network') {
-      await new Promise((resolve) => setTimeout(resolve, 2_000))
+      await sleep(2_000)
       try {
         await removeObject(network)
         removed.push(`network ${PROXY_NETWORK}`)

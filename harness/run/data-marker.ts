@@ -1,9 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { join } from 'node:path'
-import { readBackupPlan, type BackupOptions } from '../swarm/backup.ts'
-import { readVolumeFile, writeVolumeFiles } from '../swarm/volume-files.ts'
-import { loadSettings } from '../config/settings.ts'
-import { ownerLabels } from '../janitor/owner-labels.ts'
 import type { AppHandle } from '../testing/app-handle.ts'
 
 /**
@@ -23,17 +18,9 @@ export interface Marker {
 
 export type MarkerRecord = Marker | { skipped: string }
 
-function helperOptions(handle: AppHandle): BackupOptions {
-  return {
-    backupDir: join(handle.run.runDir, 'backups'),
-    ownerLabels: ownerLabels(handle.run.runId, handle.run.recipe, loadSettings().home),
-    log: handle.log,
-  }
-}
-
 /** Writes the marker into the first volume the backup takes whole, or says why there is none. */
 export async function seedMarker(handle: AppHandle): Promise<MarkerRecord> {
-  const { plan } = await readBackupPlan(handle.app)
+  const plan = await handle.driver.backupPlan(handle.app)
   const whole = plan.volumes.find((v) => v.paths === 'all')
   if (whole === undefined) {
     return {
@@ -46,22 +33,17 @@ export async function seedMarker(handle: AppHandle): Promise<MarkerRecord> {
     key: whole.key,
     value: `ccci-${randomBytes(6).toString('hex')}`,
   }
-  await writeVolumeFiles(handle.app, whole, { [MARKER_FILE]: marker.value }, helperOptions(handle))
+  await handle.driver.writeVolumeFiles(handle.app, whole.key, { [MARKER_FILE]: marker.value })
   handle.log.info(`data marker ${marker.value} written to volume ${marker.key}`)
   return marker
 }
 
 /** After the backup: change the marker and add a file, so the restore has something to undo. */
 export async function mutateAfterBackup(handle: AppHandle, marker: Marker): Promise<void> {
-  await writeVolumeFiles(
-    handle.app,
-    marker,
-    {
-      [MARKER_FILE]: `${marker.value}-changed-after-backup`,
-      [MUTATION_FILE]: 'made after the backup',
-    },
-    helperOptions(handle),
-  )
+  await handle.driver.writeVolumeFiles(handle.app, marker.key, {
+    [MARKER_FILE]: `${marker.value}-changed-after-backup`,
+    [MUTATION_FILE]: 'made after the backup',
+  })
 }
 
 export function readMarkerFile(
@@ -69,7 +51,7 @@ export function readMarkerFile(
   marker: Marker,
   name: string,
 ): Promise<string | undefined> {
-  return readVolumeFile(handle.app, marker, name, helperOptions(handle))
+  return handle.driver.readVolumeFile(handle.app, marker.key, name)
 }
 
 export function isMarker(record: MarkerRecord | undefined): record is Marker {

@@ -8,7 +8,7 @@ import {
 } from 'node:fs'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip, createGzip } from 'node:zlib'
-import { getArchive, putArchive, type HelperContainer } from '../docker/index.ts'
+import { getArchive, putArchive, withVolumeHelper, type HelperContainer } from '../docker/index.ts'
 import type { AppRef, BackupArtifact } from '../driver/app-driver.ts'
 import { CcciError, describeError } from '../errors.ts'
 import {
@@ -31,12 +31,11 @@ import {
   copyTimeout,
   DEFAULT_COPY_MS,
   helperScript,
-  readBackupPlan,
   runHook,
   withDeadline,
-  withVolumeHelper,
   type BackupOptions,
-} from './volume-helper.ts'
+} from './backup-steps.ts'
+import { readBackupPlan } from '../coop/deployed-backup-plan.ts'
 
 export {
   BackupManifestSchema,
@@ -44,13 +43,7 @@ export {
   loadManifest,
   type BackupManifest,
 } from './backup-store.ts'
-export {
-  HELPER_LABEL,
-  readBackupPlan,
-  withVolumeHelper,
-  type BackupOptions,
-  type HelperRole,
-} from './volume-helper.ts'
+export type { BackupOptions } from './backup-steps.ts'
 
 /** Copies a volume's selected paths from /src/<key> to /stage/<key>; prints `missing: <p>`. */
 const STAGE_SCRIPT = `set -e

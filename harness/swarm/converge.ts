@@ -6,6 +6,7 @@ import {
   type TaskInfo,
 } from '../docker/index.ts'
 import { CcciError, tail, type Evidence } from '../errors.ts'
+import { pollFor } from '../poll.ts'
 
 /** Container spec fields whose change makes swarm replace a service's tasks. */
 const SPEC_KEYS = [
@@ -125,10 +126,19 @@ export async function waitForConvergence(
   stack: string,
   options: ConvergeOptions,
 ): Promise<ServiceConvergence[]> {
-  const deadline = Date.now() + options.timeoutMs
   const failFastAfter = options.failFastAfter ?? 3
+  const interrupted = () =>
+    new CcciError('CCCI_INTERRUPTED', `stopped waiting for ${stack}: the run was interrupted`, {
+      hint: 'the teardown removes what the run created; run it again',
+    })
+  const polling = {
+    timeoutMs: options.timeoutMs,
+    intervalMs: options.pollMs ?? 1_000,
+    signal: options.signal,
+    aborted: interrupted,
+  }
   let lastLine = ''
-  for (;;) {
+  return pollFor(async (round) => {
     const services = await stackServices(stack)
     const states = await Promise.all(services.map(serviceConvergence))
     const line = describeConvergence(states, stack)
@@ -140,11 +150,7 @@ export async function waitForConvergence(
       return states
     }
     if (options.signal?.aborted === true) {
-      throw new CcciError(
-        'CCCI_INTERRUPTED',
-        `stopped waiting for ${stack}: the run was interrupted`,
-        { hint: 'the teardown removes what the run created; run it again' },
-      )
+      throw interrupted()
     }
     // Swarm keeps retrying a task that exits (an app waiting for its database may need a few
     // tries), so only refusals that retrying cannot cure end the wait early: rejected tasks
@@ -155,12 +161,12 @@ export async function waitForConvergence(
         (s.running === 0 &&
           s.failures.filter((t) => t.state === 'rejected').length >= failFastAfter),
     )
-    if (hopeless.length > 0 || Date.now() >= deadline) {
+    if (hopeless.length > 0 || round.expired()) {
       const failing = hopeless.length > 0 ? hopeless : states.filter((s) => !s.converged)
       throw await notConverged(stack, failing, hopeless.length > 0 ? undefined : options.timeoutMs)
     }
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1_000))
-  }
+    return undefined
+  }, polling)
 }
 
 async function notConverged(

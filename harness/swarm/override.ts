@@ -1,6 +1,6 @@
 import { stringify } from 'yaml'
 import type { AppRef } from '../driver/app-driver.ts'
-import { isExternal, type RenderedStack } from './render.ts'
+import { isExternal, type RenderedStack } from '../docker/index.ts'
 
 /** abra's labels on the `app` service: `coop-cloud.<stack>.version`, `.chaos`, `.chaos-version`. */
 export interface AbraLabels {

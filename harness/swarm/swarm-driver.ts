@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type {
+  AppBackupPlan,
   AppDriver,
   AppRef,
   BackupArtifact,
@@ -15,33 +16,38 @@ import type {
 } from '../driver/app-driver.ts'
 import {
   createSecret,
+  deployStack,
   execInContainer,
   inspectService,
+  isExternal,
   listSecrets,
-  listVolumes,
   removeObject,
   removeObjectPatiently,
-  STACK_NAMESPACE_LABEL,
+  removeStack,
+  renderStack,
+  type RenderedStack,
   serviceLogs,
   stackServices,
+  stackVolumes,
 } from '../docker/index.ts'
 import { CcciError } from '../errors.ts'
 import { checkout, headCommit, isDirty } from '../git/index.ts'
 import type { Logger } from '../log.ts'
-import { runCommand } from '../process/index.ts'
 import { registerSecret } from '../redaction/redact.ts'
-import { composeFiles, deployEnv, readAppEnv } from '../coop/app-env.ts'
+import { assertNewApp, composeFiles, deployEnv, readAppEnv } from '../coop/app-env.ts'
+import { appSecrets, STACK_LABEL } from '../coop/app-secrets.ts'
+import { deployChoice } from '../coop/deploy-choice.ts'
 import { describeConvergence, serviceConvergence, waitForConvergence } from './converge.ts'
-import { setEnvValue } from '../coop/env-file.ts'
+import { setEnvValue, setEnvValues } from '../coop/env-file.ts'
 import { createBackup, restoreBackup, type BackupOptions } from './backup.ts'
 import { lintRecipe } from '../coop/lint.ts'
+import { readAppVolumeFile, writeAppVolumeFiles } from '../coop/app-volume-files.ts'
+import { deployedBackupPlan } from '../coop/deployed-backup-plan.ts'
 import { buildOverride } from './override.ts'
 import { runningContainer } from './service-container.ts'
 import { waitForStackGone } from '../docker/stack-gone.ts'
-import { renderStack, type RenderedStack } from './render.ts'
-import { generateSecretValue, planSecrets } from '../coop/secrets.ts'
+import { generateSecretValue, planSecrets, secretName } from '../coop/secrets.ts'
 
-export const STACK_LABEL = 'cc-ci.stack'
 const DEFAULT_TIMEOUT_S = 300
 
 export interface SwarmDriverOptions {
@@ -68,11 +74,7 @@ export class SwarmDriver implements AppDriver {
   }
 
   async newApp(app: AppRef, options: NewAppOptions): Promise<void> {
-    if (existsSync(app.envFile)) {
-      throw new CcciError('CCCI_APP_EXISTS', `app ${app.domain} already exists (${app.envFile})`, {
-        hint: 'another run may hold this domain; wait for it, or run `./ccci janitor` to reap leftovers',
-      })
-    }
+    assertNewApp(app)
     if (options.chaos !== true && options.version !== undefined) {
       await checkout(app.recipeDir, options.version)
     }
@@ -82,16 +84,16 @@ export class SwarmDriver implements AppDriver {
         hint: 'every recipe needs a .env.sample at its root (abra lint R008); abra copies it to create an app',
       })
     }
-    let text = readFileSync(samplePath, 'utf8').replaceAll(`${app.recipe}.example.com`, app.domain)
-    text = setEnvValue(text, 'DOMAIN', app.domain, { file: samplePath })
+    const sample = readFileSync(samplePath, 'utf8').replaceAll(
+      `${app.recipe}.example.com`,
+      app.domain,
+    )
     const type =
       options.version === undefined || options.chaos === true
         ? app.recipe
         : `${app.recipe}:${options.version}`
-    text = setEnvValue(text, 'TYPE', type, { file: samplePath })
-    for (const [key, value] of Object.entries(options.env ?? {})) {
-      text = setEnvValue(text, key, value, { file: samplePath })
-    }
+    let text = setEnvValues(sample, { DOMAIN: app.domain, TYPE: type }, { file: samplePath })
+    text = setEnvValues(text, options.env ?? {}, { file: samplePath })
     mkdirSync(dirname(app.envFile), { recursive: true })
     writeFileSync(app.envFile, text, { mode: 0o600 })
     readAppEnv(app)
@@ -132,15 +134,13 @@ export class SwarmDriver implements AppDriver {
   async insertSecret(app: AppRef, name: string, version: string, value: string): Promise<void> {
     registerSecret(value)
     this.#options.onSecretValue?.(value)
-    await createSecret(`${app.stack}_${name}_${version}`, value, this.#labels(app))
+    await createSecret(secretName(app.stack, name, version), value, this.#labels(app))
   }
 
   async deploy(app: AppRef, options: DeployOptions): Promise<DeployResult> {
     const started = Date.now()
     const log = this.#options.log
-    const pinned = readAppEnv(app).values.TYPE?.split(':')[1]
-    const chaos = options.chaos === true || (options.version === undefined && pinned === undefined)
-    const version = chaos ? undefined : (options.version ?? pinned)
+    const { chaos, version } = deployChoice(options, readAppEnv(app))
     if (version !== undefined) {
       await checkout(app.recipeDir, version)
     }
@@ -163,24 +163,7 @@ export class SwarmDriver implements AppDriver {
       log.step(
         `deploying ${app.domain} (${chaos ? `chaos ${chaosVersion}` : version}) with ${files.join(', ')}`,
       )
-      await runCommand(
-        'docker',
-        [
-          'stack',
-          'deploy',
-          '--resolve-image',
-          'never',
-          ...[...files, overrideFile].flatMap((f) => ['-c', f]),
-          app.stack,
-        ],
-        {
-          cwd: app.recipeDir,
-          env: vars,
-          cleanEnv: true,
-          timeoutMs: 300_000,
-          hint: 'docker refused the stack; the error above names the offending service or object',
-        },
-      )
+      await deployStack(app.stack, [...files, overrideFile], { cwd: app.recipeDir, env: vars })
     } finally {
       rmSync(scratch, { recursive: true, force: true })
     }
@@ -205,7 +188,7 @@ export class SwarmDriver implements AppDriver {
   async #checkSecrets(app: AppRef, rendered: RenderedStack): Promise<void> {
     const existing = new Set((await listSecrets()).map((s) => s.name))
     const missing = Object.entries(rendered.secrets)
-      .filter(([, entry]) => entry?.external !== undefined && entry.external !== false)
+      .filter(([, entry]) => isExternal(entry))
       .map(([key, entry]) => entry?.name ?? key)
       .filter((name) => !existing.has(name))
     if (missing.length > 0) {
@@ -221,13 +204,13 @@ export class SwarmDriver implements AppDriver {
 
   async undeploy(app: AppRef): Promise<void> {
     if ((await stackServices(app.stack)).length > 0) {
-      await runCommand('docker', ['stack', 'rm', app.stack], { timeoutMs: 120_000 })
+      await removeStack(app.stack)
     }
     await waitForStackGone(app.stack, 120_000, 'docker stack rm')
   }
 
   async removeVolumes(app: AppRef): Promise<string[]> {
-    const volumes = await listVolumes({ labels: { [STACK_NAMESPACE_LABEL]: app.stack } })
+    const volumes = await stackVolumes(app.stack)
     for (const volume of volumes) {
       await removeObjectPatiently(volume, 30_000)
     }
@@ -235,9 +218,7 @@ export class SwarmDriver implements AppDriver {
   }
 
   async removeSecrets(app: AppRef): Promise<string[]> {
-    const secrets = (await listSecrets()).filter(
-      (s) => s.labels[STACK_LABEL] === app.stack || s.name.startsWith(`${app.stack}_`),
-    )
+    const secrets = await appSecrets(app.stack)
     for (const secret of secrets) {
       await removeObject(secret)
     }
@@ -264,6 +245,18 @@ export class SwarmDriver implements AppDriver {
 
   restore(app: AppRef, artifactId: string): Promise<void> {
     return restoreBackup(app, artifactId, this.#backupOptions(app))
+  }
+
+  backupPlan(app: AppRef): Promise<AppBackupPlan> {
+    return deployedBackupPlan(app)
+  }
+
+  readVolumeFile(app: AppRef, volume: string, path: string): Promise<string | undefined> {
+    return readAppVolumeFile(app, volume, path, this.#backupOptions(app))
+  }
+
+  writeVolumeFiles(app: AppRef, volume: string, files: Record<string, string>): Promise<void> {
+    return writeAppVolumeFiles(app, volume, files, this.#backupOptions(app))
   }
 
   async ps(app: AppRef): Promise<ServiceState[]> {

@@ -5,6 +5,7 @@ import { httpFailure, httpRequest, type HttpOptions, type HttpResponse } from '.
 import { createLogger, type Logger } from '../log.ts'
 import { appRef, createDriver } from '../driver/driver-factory.ts'
 import { ownerLabels } from '../janitor/owner-labels.ts'
+import { pollRounds } from '../poll.ts'
 import { loadRunSecrets, recordSecret } from '../run/run-secrets.ts'
 import { readState, updateState } from '../run/state.ts'
 import type { RunContext } from '../vitest/context.ts'
@@ -69,10 +70,12 @@ export function appHandle(run: RunContext, driver?: AppDriver, logger?: Logger):
     log,
     http,
     async waitForHttp(path, accept, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs
       let last: HttpResponse | undefined
       let lastError = 'no answer'
-      while (Date.now() < deadline) {
+      for await (const round of pollRounds({ timeoutMs, intervalMs: 1_000 })) {
+        if (round.expired()) {
+          break
+        }
         try {
           last = await http(path, { timeoutMs: 10_000 })
           if (accept(last)) {
@@ -81,7 +84,6 @@ export function appHandle(run: RunContext, driver?: AppDriver, logger?: Logger):
         } catch (error) {
           lastError = httpFailure(error)
         }
-        await new Promise((resolve) => setTimeout(resolve, 1_000))
       }
       if (last !== undefined) {
         return last

@@ -7,6 +7,7 @@ import { AbraDriver } from '../../harness/abra/index.ts'
 import { loadSettings } from '../../harness/config/settings.ts'
 import { listSecrets, stackServices } from '../../harness/docker/index.ts'
 import type {
+  AppBackupPlan,
   AppDriver,
   AppRef,
   BackupArtifact,
@@ -62,6 +63,7 @@ interface Observed {
   deployed: Omit<DeployedState, 'images'> & { images: Record<string, string> }
   ps: { service: string; image: string; desired: number; running: number }[]
   upgraded: DeployedState
+  plan: AppBackupPlan
   backup: Pick<BackupArtifact, 'files' | 'volumes'>
   lint: LintResult
   removedVolumes: string[]
@@ -247,6 +249,27 @@ describe.each(names)('the %s driver', (name) => {
     expect(await sh(s, 'cat /var/www/.upgrade-marker')).toBe('kept')
   })
 
+  test('data operations: the backup plan of what is deployed, files in a volume', async () => {
+    const s = subject(name)
+    const plan = await s.driver.backupPlan(s.app)
+    expect(plan).toEqual({
+      capable: true,
+      services: ['app'],
+      volumes: [{ key: 'content', volume: `${s.app.stack}_content`, paths: 'all' }],
+      warnings: [],
+    })
+    record(name, 'plan', plan)
+    await s.driver.writeVolumeFiles(s.app, 'content', { '.conformance': 'written by the driver' })
+    expect(await sh(s, 'cat /var/www/.conformance')).toBe('written by the driver')
+    await sh(s, 'printf changed > /var/www/.conformance')
+    expect(await s.driver.readVolumeFile(s.app, 'content', '.conformance')).toBe('changed')
+    expect(await s.driver.readVolumeFile(s.app, 'content', 'absent')).toBeUndefined()
+    await expect(s.driver.readVolumeFile(s.app, 'no-such-volume', 'x')).rejects.toMatchObject({
+      code: 'CCCI_VOLUME_NOT_MOUNTED',
+    })
+    await sh(s, 'rm /var/www/.conformance')
+  })
+
   test('backup and restore: the data comes back, later changes go', async () => {
     const s = subject(name)
     await sh(s, 'printf before > /var/www/round-trip')
@@ -283,6 +306,12 @@ describe.each(names)('the %s driver', (name) => {
     const s = subject(name)
     await s.driver.undeploy(s.app)
     expect(await stackServices(s.app.stack)).toEqual([])
+    expect(await s.driver.backupPlan(s.app)).toEqual({
+      capable: false,
+      services: [],
+      volumes: [],
+      warnings: [],
+    })
     const volumes = await s.driver.removeVolumes(s.app)
     expect(volumes).toEqual([`${s.app.stack}_content`])
     record(name, 'removedVolumes', volumes)
@@ -306,6 +335,7 @@ describe('the two drivers', () => {
       'env',
       'generated',
       'lint',
+      'plan',
       'ps',
       'removedSecrets',
       'removedVolumes',

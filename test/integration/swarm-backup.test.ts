@@ -4,10 +4,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { loadSettings } from '../../harness/config/settings.ts'
-import { listContainers, stackServices } from '../../harness/docker/index.ts'
+import {
+  BUSYBOX_IMAGE,
+  HELPER_LABEL,
+  listContainers,
+  stackServices,
+} from '../../harness/docker/index.ts'
 import type { AppRef } from '../../harness/driver/app-driver.ts'
 import { describeError } from '../../harness/errors.ts'
-import { BUSYBOX_IMAGE } from '../../harness/host/base-images.ts'
 import { createLogger } from '../../harness/log.ts'
 import { runCommand } from '../../harness/process/index.ts'
 import { stackName } from '../../harness/run/domain.ts'
@@ -15,7 +19,6 @@ import { ownerLabels } from '../../harness/janitor/owner-labels.ts'
 import { acquireLease, releaseLease } from '../../harness/janitor/lease.ts'
 import {
   createBackup,
-  HELPER_LABEL,
   listBackups,
   restoreBackup,
   type BackupOptions,

@@ -8,7 +8,7 @@ import { addNewSampleKeys } from '../../harness/coop/env-upgrade.ts'
 import { generateSecretValue, planSecrets } from '../../harness/coop/secrets.ts'
 import type { AppRef } from '../../harness/driver/app-driver.ts'
 import { buildOverride } from '../../harness/swarm/override.ts'
-import type { RenderedStack } from '../../harness/swarm/render.ts'
+import type { RenderedStack } from '../../harness/docker/stack-config.ts'
 import { thrown } from '../support/env-samples.ts'
 
 const stack = 'tiny-abc123_ccci_localhost'

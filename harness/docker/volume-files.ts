@@ -1,17 +1,17 @@
-import { execInContainer } from '../docker/index.ts'
-import type { AppRef } from '../driver/app-driver.ts'
 import { CcciError, tail } from '../errors.ts'
-import { withVolumeHelper, type BackupOptions } from './backup.ts'
+import { execInContainer } from './containers.ts'
+import { withVolumeHelper, type HelperApp, type VolumeHelperOptions } from './volume-helper.ts'
 
 /**
  * Small files written into, or read from, one of an app's volumes through a short-lived helper
- * container: no shell is needed in the app's own image. Used for data markers.
+ * container: no shell is needed in the app's own image. Used for data markers. `name` is relative
+ * to the volume root (its folder must exist).
  */
 export async function writeVolumeFiles(
-  app: AppRef,
+  app: HelperApp,
   volume: { key: string; volume: string },
   files: Record<string, string>,
-  options: BackupOptions,
+  options: VolumeHelperOptions,
 ): Promise<void> {
   await withVolumeHelper(app, 'files', [volume], options, async (helper) => {
     for (const [name, content] of Object.entries(files)) {
@@ -36,10 +36,10 @@ export async function writeVolumeFiles(
 
 /** The content of a file at the root of a volume, or undefined when it does not exist. */
 export async function readVolumeFile(
-  app: AppRef,
+  app: HelperApp,
   volume: { key: string; volume: string },
   name: string,
-  options: BackupOptions,
+  options: VolumeHelperOptions,
 ): Promise<string | undefined> {
   return withVolumeHelper(app, 'files', [volume], options, async (helper) => {
     const result = await execInContainer(
