@@ -18,7 +18,8 @@ const adapters = [
 const publicSurfaceOnly = [
   {
     group: ['**/harness/*', '**/harness/**', '!**/harness/index.ts'],
-    message: 'import the harness only through its public surface, harness/index.ts (@cc-ci/harness)',
+    message:
+      'import the harness only through its public surface, harness/index.ts (@cc-ci/harness)',
   },
 ]
 
