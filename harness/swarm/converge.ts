@@ -107,6 +107,23 @@ export function describeConvergence(states: readonly ServiceConvergence[], stack
     .join(', ')
 }
 
+/**
+ * The fail-fast rule, pure. Swarm keeps retrying a task that exits (an app waiting for its
+ * database may need a few tries), so only what retrying cannot cure ends the wait early: a
+ * service with nothing running whose current spec had `failFastAfter` tasks rejected (no such
+ * image, a missing secret or mount), or a paused or rolled-back update.
+ */
+export function isHopeless(
+  state: Pick<ServiceConvergence, 'stuck' | 'running' | 'failures'>,
+  failFastAfter: number,
+): boolean {
+  return (
+    state.stuck !== undefined ||
+    (state.running === 0 &&
+      state.failures.filter((t) => t.state === 'rejected').length >= failFastAfter)
+  )
+}
+
 export interface ConvergeOptions {
   timeoutMs: number
   /** Give up early on a service whose current spec had this many tasks rejected and none running. */
@@ -152,15 +169,7 @@ export async function waitForConvergence(
     if (options.signal?.aborted === true) {
       throw interrupted()
     }
-    // Swarm keeps retrying a task that exits (an app waiting for its database may need a few
-    // tries), so only refusals that retrying cannot cure end the wait early: rejected tasks
-    // (no such image, a missing secret or mount) and paused or rolled-back updates.
-    const hopeless = states.filter(
-      (s) =>
-        s.stuck !== undefined ||
-        (s.running === 0 &&
-          s.failures.filter((t) => t.state === 'rejected').length >= failFastAfter),
-    )
+    const hopeless = states.filter((s) => isHopeless(s, failFastAfter))
     if (hopeless.length > 0 || round.expired()) {
       const failing = hopeless.length > 0 ? hopeless : states.filter((s) => !s.converged)
       throw await notConverged(stack, failing, hopeless.length > 0 ? undefined : options.timeoutMs)
