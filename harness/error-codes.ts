@@ -51,6 +51,8 @@ export const ERROR_CODES = {
   CCCI_EXEC_TIMEOUT: 'a command inside a container did not finish in time',
   CCCI_FIXTURE: "a test fixture's fixture.json does not match its files",
   CCCI_HOOK_INVALID: "a recipe's hooks file exports a hook that is not a function",
+  CCCI_HOST_ACCESS:
+    'the recipe asks for access to the CI host (bind mount, Docker socket, privileges...) its cc-ci config does not grant',
   CCCI_HOST_BUSYBOX_DYNAMIC: '/bin/busybox on the host is not statically linked',
   CCCI_HOST_MISSING_FILE: 'a file the local host setup needs is missing',
   CCCI_HOST_NOT_READY: 'the swarm or the local host is not set up',

@@ -66,6 +66,9 @@ export { installTierGate } from './vitest/tier-setup.ts'
 
 // What tier operations do to the one deployment.
 export { refuseFailedLint } from './coop/lint-gate.ts'
+export { refuseHostAccess } from './coop/host-access-check.ts'
+export type { GrantedAccess, HostAccessGrant } from './coop/host-access.ts'
+export type { ErrorData } from './error-data.ts'
 export { addNewSampleKeys } from './coop/env-upgrade.ts'
 export { checkout } from './git/index.ts'
 export { syncLocalProxy } from './proxy/proxy-sync.ts'

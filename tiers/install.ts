@@ -1,9 +1,11 @@
 import {
   defineTier,
   refuseFailedLint,
+  refuseHostAccess,
   runInstallSteps,
   syncLocalProxy,
   throwIfInterrupted,
+  type ErrorData,
   type RunLint,
 } from '../harness/index.ts'
 
@@ -27,6 +29,8 @@ export const install = defineTier({
     const { app, driver, run, log, signal } = context
     // abra refuses to deploy a recipe that fails an error-level lint rule; so does install.
     refuseFailedLint(context.get<RunLint>('lint'))
+    // A pull request that asks for the CI host gets no deployment at all.
+    refuseHostAccess(context.get<ErrorData>('hostAccessRefusal'))
     const version = run.deployVersion
     context.registerUndo('env-file')
     context.registerUndo('proxy-routes')

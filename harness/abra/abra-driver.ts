@@ -21,7 +21,11 @@ import {
   stackVolumes,
   type DockerObject,
 } from '../docker/index.ts'
+import { checkHostAccess } from '../coop/host-access-check.ts'
+import type { HostAccessGrant } from '../coop/host-access.ts'
+import { renderApp } from '../coop/render-app.ts'
 import { CcciError } from '../errors.ts'
+import { checkout } from '../git/index.ts'
 import type { Logger } from '../log.ts'
 import { pollRounds } from '../poll.ts'
 import { registerSecret } from '../redaction/redact.ts'
@@ -62,6 +66,8 @@ export interface AbraDriverOptions {
    * the host's own wildcard, not public DNS, so deploys pass `--no-domain-checks`).
    */
   domainChecks?: boolean
+  /** Host access the recipe's cc-ci config grants (recipe.ts `hostAccess`); none by default. */
+  hostAccess?: readonly HostAccessGrant[]
 }
 
 /**
@@ -189,6 +195,17 @@ export class AbraDriver implements AppDriver {
     // abra deploys the pinned one itself when no version is named.
     const { chaos, pinned } = deployChoice(options, readAppEnv(app))
     const version = chaos ? undefined : options.version
+    // What abra will deploy, checked against the host-access policy first, as the swarm driver does.
+    const target = chaos ? undefined : (version ?? pinned)
+    if (target !== undefined) {
+      await checkout(app.recipeDir, target)
+    }
+    const hostAccess = checkHostAccess(
+      app,
+      (await renderApp(app)).rendered,
+      this.#options.hostAccess ?? [],
+      this.#options.log,
+    )
     this.#options.log.step(
       `deploying ${app.domain} (${chaos ? 'chaos: the working tree' : (version ?? pinned)}) with abra`,
     )
@@ -216,7 +233,7 @@ export class AbraDriver implements AppDriver {
         hint: 'abra says above which service did not converge; `docker service ps --no-trunc <stack>_<service>` shows why its tasks stopped',
       },
     )
-    return { ...(await this.state(app)), durationMs: Date.now() - started }
+    return { ...(await this.state(app)), durationMs: Date.now() - started, hostAccess }
   }
 
   async #listed(app: AppRef): Promise<ReturnType<typeof listedState>> {

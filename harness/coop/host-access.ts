@@ -35,6 +35,14 @@ export const HostAccessGrantSchema = z.strictObject({
 })
 export type HostAccessGrant = z.infer<typeof HostAccessGrantSchema>
 
+/** One access a recipe has been granted, as the result records it. */
+export interface GrantedAccess {
+  service: string
+  access: string
+  value: string
+  reason: string
+}
+
 export interface HostAccessFinding {
   /** `service <name>`, `volume <name>`, `config <name>`... */
   where: string

@@ -287,6 +287,16 @@ async function gatherFacts(app: Pick<AppRef, 'recipeDir' | 'stack'>): Promise<Re
 }
 
 /**
+ * Every compose file of a recipe checkout rendered together with its `.env.sample` values, as
+ * lint reads it: what the recipe could deploy with any of its optional compose files enabled.
+ */
+export async function renderRecipeCheckout(
+  app: Pick<AppRef, 'recipeDir' | 'stack'>,
+): Promise<RenderedStack> {
+  return (await gatherFacts(app)).rendered
+}
+
+/**
  * Lints a recipe checkout the way `abra recipe lint` does, as far as it can without the catalogue
  * or the network. Throws (as abra exits non-zero) only when the recipe cannot be read at all.
  * `ok` is false when an error-level rule is unsatisfied.

@@ -1,3 +1,4 @@
+import type { GrantedAccess } from '../coop/host-access.ts'
 /**
  * How an app is deployed. Two implementations hold to this one contract (and one conformance
  * suite): `abra` drives the real abra CLI, `swarm` deploys straight onto Docker Swarm following
@@ -56,6 +57,8 @@ export interface DeployedState {
 
 export interface DeployResult extends DeployedState {
   durationMs: number
+  /** Host access the recipe's cc-ci config granted this deploy (bind mounts, the Docker socket...). */
+  hostAccess: GrantedAccess[]
 }
 
 export interface BackupArtifact {

@@ -1,6 +1,7 @@
 import { accessSync, constants } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { AbraDriver, type AbraTimeouts } from '../abra/index.ts'
+import type { HostAccessGrant } from '../coop/host-access.ts'
 import type { Settings } from '../config/settings.ts'
 import type { AppDriver, AppRef } from './app-driver.ts'
 import type { Logger } from '../log.ts'
@@ -22,6 +23,8 @@ export interface DriverOptions {
   abraBin?: string
   /** abra driver: command deadlines. */
   abraTimeouts?: Partial<AbraTimeouts>
+  /** Host access the recipe's cc-ci config grants (recipe.ts `hostAccess`). */
+  hostAccess?: readonly HostAccessGrant[]
 }
 
 /** The driver a run uses: `CCCI_DRIVER`, or abra when it is on PATH, else swarm. */
@@ -56,6 +59,7 @@ export function createDriver(name: 'swarm' | 'abra', options: DriverOptions): Ap
       workDir: options.workDir ?? join(dirname(options.backupDir), 'abra'),
       abraBin: options.abraBin,
       timeouts: options.abraTimeouts,
+      hostAccess: options.hostAccess,
     })
   }
   return new SwarmDriver(options)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { HostAccessGrantSchema } from '../coop/host-access.ts'
 import { TIERS, type Tier } from '../run/tier-names.ts'
 
 const TierSchema = z.enum(TIERS)
@@ -71,6 +72,12 @@ export const RecipeConfigSchema = z
       .partialRecord(z.enum([...TIERS, 'deploy']), z.number().int().positive().max(7200))
       .default({})
       .describe('Per-tier test timeouts and the deploy convergence deadline, in seconds'),
+    hostAccess: z
+      .array(HostAccessGrantSchema)
+      .default([])
+      .describe(
+        'Access to the CI host the recipe needs (e.g. traefik: the Docker socket), granted exactly: everything else a compose file asks of the host is refused before deploying',
+      ),
     health: z
       .strictObject({
         path: z

@@ -1,3 +1,4 @@
+import type { GrantedAccess } from '../coop/host-access.ts'
 import type { TierPlan } from '../overlays/tier-plan.ts'
 import type { RunLint } from '../run/lint-head.ts'
 import { TIERS, type Tier } from '../run/tier-names.ts'
@@ -30,6 +31,7 @@ export interface ResultInput {
   cleanup: CleanupReport
   startedAt: string | undefined
   finishedAt: string
+  hostAccess: GrantedAccess[]
 }
 
 /**
@@ -77,6 +79,7 @@ export function decideResult(input: ResultInput): RunResult {
     plan: input.plans,
     lint,
     cleanup: input.cleanup,
+    hostAccess: input.hostAccess,
   }
 }
 
@@ -91,4 +94,16 @@ export function anyTierFailed(
       (t) => t.errors.length > 0 || t.tests.some((c) => c.state === 'failed'),
     )
   )
+}
+
+/** The host access granted to the run's deploys (install's, and the upgrade's), each once. */
+export function grantedAccess(deploys: readonly unknown[]): GrantedAccess[] {
+  const seen = new Map<string, GrantedAccess>()
+  for (const deploy of deploys) {
+    const granted = (deploy as { hostAccess?: GrantedAccess[] } | undefined)?.hostAccess ?? []
+    for (const g of granted) {
+      seen.set(`${g.service} ${g.access} ${g.value}`, g)
+    }
+  }
+  return [...seen.values()]
 }

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { GrantedAccess } from '../coop/host-access.ts'
 import type { LintResult } from '../driver/app-driver.ts'
 import { redact, redactDeep } from '../redaction/redact.ts'
 import { firstLine, type TierResult } from './tier-results.ts'
@@ -35,6 +36,8 @@ export interface RunResult {
   /** `recipe lint` of the code under test (the abra driver's, or the swarm driver's own checks). */
   lint: (LintResult & { error?: string }) | undefined
   cleanup: CleanupReport | undefined
+  /** Host access the recipe's cc-ci config granted its deploys (everything else was refused). */
+  hostAccess: GrantedAccess[]
 }
 
 function resultFile(resultsDir: string): string {
@@ -70,6 +73,12 @@ export function summaryMarkdown(result: RunResult): string {
     ),
   ]
   lines.push('', lintLine(result.lint))
+  if (result.hostAccess.length > 0) {
+    lines.push(
+      '',
+      `host access granted by recipe.ts: ${result.hostAccess.map((g) => `${g.service} ${g.access} ${g.value} (${g.reason})`).join('; ')}`,
+    )
+  }
   const failures = result.tiers.flatMap((t) =>
     t.tests.filter((c) => c.state === 'failed').map((c) => ({ tier: t.tier, c })),
   )

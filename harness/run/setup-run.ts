@@ -13,6 +13,7 @@ import { chooseVersions, type VersionChoice } from './choose-versions.ts'
 import { siblingDomain } from './domain.ts'
 import { findInstallSteps } from './hooks.ts'
 import { throwIfInterrupted } from './interrupted.ts'
+import { checkHeadAccess } from './head-access.ts'
 import { lintHead } from './lint-head.ts'
 import { openRun, type OpenedRun } from './open-run.ts'
 import type { PreparedSource } from './source.ts'
@@ -70,8 +71,10 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
   const driver = runDriver(context, log)
   handle.driver = driver
   const lint = await lintHead(driver, opened.app, log)
+  const hostAccess = await checkHeadAccess(opened.app, context.hostAccess, log)
   updateState(opened.runDir, (state) => {
     state.data.lint = lint
+    state.data.hostAccessRefusal = hostAccess
   })
   recordUpgradeSkip(opened.runDir, versions, input.tiers)
   await performSetupTier(input.definitions, context, driver, log, signal)
@@ -171,6 +174,7 @@ function runContextOf(input: SetupInput, opened: OpenedRun, versions: VersionCho
     health: { path: config.health.path, statuses: expectedStatuses(config) },
     loopbackSuffix: settings.proxy === 'local' ? settings.domainSuffix : undefined,
     ca: hostCa(settings),
+    hostAccess: config.hostAccess,
     backupCapableOverride: config.backupCapable,
     deployTimeoutMs:
       config.timeouts.deploy === undefined ? undefined : config.timeouts.deploy * 1000,

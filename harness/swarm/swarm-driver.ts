@@ -34,7 +34,10 @@ import { CcciError } from '../errors.ts'
 import { checkout, headCommit, isDirty } from '../git/index.ts'
 import type { Logger } from '../log.ts'
 import { registerSecret } from '../redaction/redact.ts'
-import { assertNewApp, composeFiles, deployEnv, readAppEnv } from '../coop/app-env.ts'
+import { assertNewApp, readAppEnv } from '../coop/app-env.ts'
+import { checkHostAccess } from '../coop/host-access-check.ts'
+import type { HostAccessGrant } from '../coop/host-access.ts'
+import { renderApp, type RenderedApp } from '../coop/render-app.ts'
 import { appSecrets, STACK_LABEL } from '../coop/app-secrets.ts'
 import { deployChoice } from '../coop/deploy-choice.ts'
 import { describeConvergence, serviceConvergence, waitForConvergence } from './converge.ts'
@@ -58,6 +61,8 @@ export interface SwarmDriverOptions {
   onSecretValue?: (value: string) => void
   /** Where backups are kept (the run folder's `backups/`). */
   backupDir: string
+  /** Host access the recipe's cc-ci config grants (recipe.ts `hostAccess`); none by default. */
+  hostAccess?: readonly HostAccessGrant[]
 }
 
 /** Deploys recipes straight onto Docker Swarm following abra's conventions (docs/drivers.md). */
@@ -99,17 +104,8 @@ export class SwarmDriver implements AppDriver {
     readAppEnv(app)
   }
 
-  async #render(app: AppRef): Promise<{
-    rendered: RenderedStack
-    vars: Record<string, string>
-    appEnv: Record<string, string>
-    files: string[]
-  }> {
-    const env = readAppEnv(app)
-    const files = composeFiles(app, env)
-    const vars = deployEnv(app, env)
-    const rendered = await renderStack(app.recipeDir, files, vars)
-    return { rendered, vars, appEnv: env.values, files }
+  #render(app: AppRef): Promise<RenderedApp> {
+    return renderApp(app)
   }
 
   async generateSecrets(app: AppRef): Promise<string[]> {
@@ -145,6 +141,7 @@ export class SwarmDriver implements AppDriver {
       await checkout(app.recipeDir, version)
     }
     const { rendered, vars, appEnv, files } = await this.#render(app)
+    const hostAccess = checkHostAccess(app, rendered, this.#options.hostAccess ?? [], log)
     await this.#checkSecrets(app, rendered)
     const chaosVersion = chaos ? await chaosStamp(app.recipeDir) : undefined
     const appLabels = rendered.services.app?.deploy?.labels ?? {}
@@ -182,7 +179,7 @@ export class SwarmDriver implements AppDriver {
         setEnvValue(readFileSync(app.envFile, 'utf8'), 'TYPE', `${app.recipe}:${version}`),
       )
     }
-    return { ...(await this.state(app)), durationMs: Date.now() - started }
+    return { ...(await this.state(app)), durationMs: Date.now() - started, hostAccess }
   }
 
   async #checkSecrets(app: AppRef, rendered: RenderedStack): Promise<void> {

@@ -39,7 +39,7 @@ export interface AppHandle {
 
 /** The driver of a run, in any of its processes: owner labels, backups and secrets go with the run. */
 export function runDriver(
-  run: Pick<RunContext, 'runId' | 'recipe' | 'runDir' | 'driver'>,
+  run: Pick<RunContext, 'runId' | 'recipe' | 'runDir' | 'driver' | 'hostAccess'>,
   log: Logger,
 ): AppDriver {
   return createDriver(run.driver, {
@@ -47,6 +47,7 @@ export function runDriver(
     log,
     backupDir: join(run.runDir, 'backups'),
     onSecretValue: (value) => recordSecret(run.runDir, value),
+    hostAccess: run.hostAccess,
   })
 }
 

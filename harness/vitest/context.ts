@@ -1,4 +1,5 @@
 import { vitestRuntime } from './vitest-runtime.ts'
+import type { HostAccessGrant } from '../coop/host-access.ts'
 import type { ErrorData } from '../error-data.ts'
 import type { Tier } from '../run/tier-names.ts'
 import type { PreparedSource } from '../run/source.ts'
@@ -42,6 +43,8 @@ export interface RunContext {
   loopbackSuffix: string | undefined
   /** PEM of the CA that signs app certificates, when not the system's. */
   ca: string | undefined
+  /** recipe.ts `hostAccess`: what the recipe may reach of the host (everything else is refused). */
+  hostAccess: HostAccessGrant[]
   /** recipe.ts `backupCapable`; undefined: detect from the labels of what is deployed. */
   backupCapableOverride: boolean | undefined
   /** recipe.ts `timeouts.deploy`, for every deploy of the run (upgrade included). */

@@ -3,7 +3,7 @@ import { loadSettings } from '../config/settings.ts'
 import { CcciError } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import { redact } from '../redaction/redact.ts'
-import { anyTierFailed, decideResult } from '../results/decide-result.ts'
+import { anyTierFailed, decideResult, grantedAccess } from '../results/decide-result.ts'
 import { writeResultFiles } from '../results/report-files.ts'
 import type { RunLint } from '../run/lint-head.ts'
 import { loadRunSecrets } from '../run/run-secrets.ts'
@@ -71,6 +71,7 @@ export async function finishRun(input: FinishInput): Promise<void> {
       cleanup: report,
       startedAt: input.startedAt,
       finishedAt: new Date().toISOString(),
+      hostAccess: grantedAccess([state?.data['install.deployed'], state?.data['upgrade.after']]),
     })
     writeResultFiles(context.resultsDir, result)
     out(

@@ -47,6 +47,7 @@ function input(overrides: Partial<ResultInput> = {}): ResultInput {
     cleanup: { ok: true, steps: [], leftovers: [] },
     startedAt: '2026-11-30T00:00:00Z',
     finishedAt: '2026-11-30T00:01:00Z',
+    hostAccess: [],
     ...overrides,
   }
 }

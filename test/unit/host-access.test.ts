@@ -1,6 +1,10 @@
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, test } from 'vitest'
+import { afterAll, describe, expect, test } from 'vitest'
+import { checkHostAccess } from '../../harness/coop/host-access-check.ts'
+import type { AppRef } from '../../harness/driver/app-driver.ts'
+import { createLogger } from '../../harness/log.ts'
 import { parse } from 'yaml'
 import {
   AccessStackSchema,
@@ -9,6 +13,7 @@ import {
   hostAccessFindings,
   isInside,
 } from '../../harness/coop/host-access.ts'
+import { thrown } from '../support/env-samples.ts'
 import { REPO_ROOT } from '../support/fixtures.ts'
 
 // What `docker stack config` printed for a compose file that tries every way out (rendered in /tmp/dc).
@@ -99,5 +104,61 @@ describe('host access of a rendered stack', () => {
     expect(isInside('/r', '/r')).toBe(false)
     expect(isInside('/r', '/r/../etc/passwd')).toBe(false)
     expect(isInside('/r', '/rx/a')).toBe(false)
+  })
+})
+
+describe('the check before a deploy (checkHostAccess)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ccci-access-'))
+  symlinkSync('/etc/hostname', join(dir, 'leak.conf'))
+  writeFileSync(join(dir, 'nginx.conf'), 'events {}')
+  const app = { recipe: 'tiny-html', recipeDir: dir } as AppRef
+  const log = createLogger('host-access-test')
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  test('a symlink leaving the recipe is refused; a file of the recipe is fine', () => {
+    const stack = (file: string) => ({
+      services: { app: { image: 'x' } },
+      configs: { c: { file } },
+    })
+    expect(checkHostAccess(app, stack(join(dir, 'nginx.conf')), [], log)).toEqual([])
+    const error = thrown(() => checkHostAccess(app, stack(join(dir, 'leak.conf')), [], log))
+    expect(error).toMatchObject({ code: 'CCCI_HOST_ACCESS' })
+    expect((error as Error).message).toContain(`config c: configs.c.file ${join(dir, 'leak.conf')}`)
+  })
+
+  test('granted access is returned with its reason; the rest is refused, all of it named at once', () => {
+    const stack = {
+      services: {
+        app: {
+          image: 'x',
+          volumes: [
+            { type: 'bind', source: '/var/run/docker.sock', target: '/var/run/docker.sock' },
+            { type: 'bind', source: '/etc', target: '/host-etc' },
+          ],
+          cap_add: ['NET_ADMIN'],
+        },
+      },
+    }
+    const grant = { service: 'app', access: 'docker-socket', reason: 'reads the swarm' } as const
+    const error = thrown(() => checkHostAccess(app, stack, [grant], log)) as Error
+    expect(error.message).toContain('service app: volumes /etc')
+    expect(error.message).toContain('service app: cap_add NET_ADMIN')
+    expect(error.message).not.toContain('docker.sock')
+    const { volumes } = stack.services.app
+    expect(
+      checkHostAccess(
+        app,
+        { services: { app: { image: 'x', volumes: [volumes[0]] } } },
+        [grant],
+        log,
+      ),
+    ).toEqual([
+      {
+        service: 'app',
+        access: 'docker-socket',
+        value: '/var/run/docker.sock',
+        reason: 'reads the swarm',
+      },
+    ])
   })
 })
