@@ -24,7 +24,6 @@ import {
   removeObject,
   removeObjectPatiently,
   removeStack,
-  renderStack,
   type RenderedStack,
   serviceLogs,
   stackServices,

@@ -23,6 +23,8 @@ const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'abra')
 const work = mkdtempSync(join(tmpdir(), 'ccci-abra-driver-'))
 const recipeDir = join(work, 'checkout')
 mkdirSync(recipeDir)
+// A deploy renders the compose file (client side, no engine) for the host-access check first.
+writeFileSync(join(recipeDir, 'compose.yml'), 'version: "3.8"\nservices:\n  app:\n    image: x:1\n')
 const app: AppRef = {
   recipe: 'tiny-html',
   domain: 'tiny-0f1e2d.ccci.localhost',
@@ -103,7 +105,7 @@ describe('the abra driver against a misbehaving abra', () => {
 
   test("a deploy that fails says so with abra's FATA line", async () => {
     const bin = stub('deploy-fails', readFileSync(join(FIXTURES, 'deploy-failed.txt'), 'utf8'), 1)
-    const error = await failure(driver(bin).deploy(app, {}))
+    const error = await failure(driver(bin).deploy(app, { chaos: true }))
     expect(error.code).toBe('CCCI_ABRA_DEPLOY_FAILED')
     expect(error.message).toBe(`deploy of ${app.domain} failed (abra): deploy failed 🛑`)
     expect(error.report()).toContain('rolling back to the previous version')
