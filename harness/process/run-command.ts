@@ -1,5 +1,7 @@
 import { execa } from 'execa'
 import { CcciError, tail } from '../errors.ts'
+import { binaryLineReporter, lineReporter } from './output-lines.ts'
+import { formatCommand } from './shell-quote.ts'
 
 /** Options of one external command. Every command has a deadline. */
 export interface CommandOptions {
@@ -11,7 +13,10 @@ export interface CommandOptions {
   /** Start from an empty environment (PATH and HOME are kept). */
   cleanEnv?: boolean
   input?: string
-  /** Called with each output line as it arrives (progress for long commands). */
+  /**
+   * Called with each output line as it arrives (progress for long commands), without its line
+   * ending; the last line counts even without a trailing newline. The output is kept unchanged.
+   */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void
   /** What the reader should do when the command fails. */
   hint?: string
@@ -36,15 +41,6 @@ export interface CommandResult {
 
 const KEEP_ENV = ['PATH', 'HOME', 'USER', 'LANG', 'TMPDIR', 'DOCKER_HOST', 'DOCKER_CONFIG']
 
-function quoteArg(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`
-}
-
-/** A command line as a reader could paste it into a shell. */
-export function formatCommand(file: string, args: readonly string[]): string {
-  return [file, ...args].map(quoteArg).join(' ')
-}
-
 function environment(options: CommandOptions): Record<string, string | undefined> {
   if (options.cleanEnv !== true) {
     return { ...options.env }
@@ -61,6 +57,8 @@ export async function tryCommand(
 ): Promise<CommandResult> {
   const command = options.display ?? formatCommand(file, args)
   const started = Date.now()
+  const onLine = options.onLine
+  const binary = options.binary === true
   const subprocess = execa(file, args, {
     cwd: options.cwd,
     env: environment(options),
@@ -69,26 +67,14 @@ export async function tryCommand(
     timeout: options.timeoutMs,
     reject: false,
     stripFinalNewline: false,
-    ...(options.binary === true ? { encoding: 'buffer' as const } : {}),
-    ...(options.onLine === undefined ? {} : { buffer: true }),
+    ...(binary ? { encoding: 'buffer' as const } : {}),
+    ...(onLine === undefined
+      ? {}
+      : {
+          stdout: [binary ? binaryLineReporter(onLine, 'stdout') : lineReporter(onLine, 'stdout')],
+          stderr: [binary ? binaryLineReporter(onLine, 'stderr') : lineReporter(onLine, 'stderr')],
+        }),
   })
-  if (options.onLine !== undefined) {
-    const onLine = options.onLine
-    for (const [stream, name] of [
-      [subprocess.stdout, 'stdout'],
-      [subprocess.stderr, 'stderr'],
-    ] as const) {
-      let pending = ''
-      stream?.on('data', (chunk: Buffer) => {
-        pending += chunk.toString('utf8')
-        const lines = pending.split('\n')
-        pending = lines.pop() ?? ''
-        for (const line of lines) {
-          onLine(line, name)
-        }
-      })
-    }
-  }
   const result = await subprocess
   if (result.failed && result.exitCode === undefined && !result.timedOut) {
     throw new CcciError(

@@ -10,7 +10,13 @@ import type { AppRef } from '../driver/app-driver.ts'
 import { CcciError, describeError, isCcciError, tail } from '../errors.ts'
 import { BUSYBOX_IMAGE } from '../host/base-images.ts'
 import type { Logger } from '../log.ts'
-import { backupPlan, volumeKey, type BackupHooks, type BackupPlan } from '../coop/backupbot-labels.ts'
+import { formatCommand } from '../process/index.ts'
+import {
+  backupPlan,
+  volumeKey,
+  type BackupHooks,
+  type BackupPlan,
+} from '../coop/backupbot-labels.ts'
 import { runningContainer } from './service-container.ts'
 
 /**
@@ -81,7 +87,7 @@ export async function runHook(
   const label = HOOK_LABELS[kind]
   const timeoutMs = options.timeouts?.hookMs ?? DEFAULT_HOOK_MS
   const container = await runningContainer(app, service, 'to run its backupbot hook in')
-  const command = `docker exec ${container.slice(0, 12)} sh -c '${hook.replaceAll("'", `'\\''`)}'`
+  const command = formatCommand('docker', ['exec', container.slice(0, 12), 'sh', '-c', hook])
   const hint = `run the hook by hand (${command}) and fix it in the recipe (label ${label} of service ${service})`
   options.log.info(`  ${service}: ${label}: ${hook}`)
   let result
