@@ -22,6 +22,11 @@ const OTHER = [
     description:
       'the Node binary `./ccci` uses (otherwise the system Node when package.json `engines.node` accepts it, else Node 24 in .tools/)',
   },
+  {
+    name: 'CCCI_CALLER_CWD',
+    description:
+      'the directory `./ccci` was run from (set by `./ccci`); a relative `--src`/SRC path is resolved against it',
+  },
   { name: 'CCCI_QUIET', description: '1: `./ccci` prints nothing about its own setup' },
   { name: 'CI', description: 'set by CI systems; makes environment opt-outs warn loudly' },
 ]
