@@ -26,6 +26,14 @@ export interface CommandOptions {
   display?: string
   /** Keep stdout as bytes (`stdoutBuffer`), e.g. for file contents. */
   binary?: boolean
+  /** Stops the command (SIGTERM) when aborted, e.g. the run's signal on SIGINT/SIGTERM. */
+  signal?: AbortSignal
+  /**
+   * Runs the command in a process group of its own; when it ends (or is killed at its deadline
+   * or by `signal`) whatever it left running in that group is stopped too. For shell scripts,
+   * whose children would otherwise outlive them and hold their output open.
+   */
+  processGroup?: boolean
 }
 
 export interface CommandResult {
@@ -67,6 +75,8 @@ export async function tryCommand(
     timeout: options.timeoutMs,
     reject: false,
     stripFinalNewline: false,
+    cancelSignal: options.signal,
+    detached: options.processGroup === true,
     ...(binary ? { encoding: 'buffer' as const } : {}),
     ...(onLine === undefined
       ? {}
@@ -75,7 +85,21 @@ export async function tryCommand(
           stderr: [binary ? binaryLineReporter(onLine, 'stderr') : lineReporter(onLine, 'stderr')],
         }),
   })
+  if (options.processGroup === true) {
+    // The leader's exit, not the end of its output, which a leftover child would hold open.
+    subprocess.nodeChildProcess.once('exit', () => stopGroup(subprocess.pid))
+  }
   const result = await subprocess
+  if (result.isCanceled) {
+    throw new CcciError(
+      'CCCI_COMMAND_CANCELLED',
+      `\`${command}\` was stopped: the run was interrupted`,
+      {
+        hint: 'the run was cancelled (SIGINT/SIGTERM); run it again',
+        cause: result,
+      },
+    )
+  }
   if (result.failed && result.exitCode === undefined && !result.timedOut) {
     throw new CcciError(
       'CCCI_COMMAND_NOT_FOUND',
@@ -108,6 +132,22 @@ export async function tryCommand(
     durationMs: Date.now() - started,
     timedOut: result.timedOut,
   }
+}
+
+/** SIGTERM, then SIGKILL 2 s later, to what is left of a process group. */
+function stopGroup(pid: number | undefined): void {
+  if (pid === undefined) {
+    return
+  }
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    try {
+      process.kill(-pid, signal)
+    } catch {
+      // the group is empty
+    }
+  }
+  signalGroup('SIGTERM')
+  setTimeout(() => signalGroup('SIGKILL'), 2_000).unref()
 }
 
 /** Runs a command and throws a `CommandError` with its evidence unless it exits 0. */

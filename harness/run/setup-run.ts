@@ -227,7 +227,7 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
     )
     const hook = findInstallSteps(input.configDir, approvedRepoLocal(input))
     if (hook !== undefined) {
-      await runInstallSteps(hook, app, log)
+      await runInstallSteps(hook, app, log, undefined, signal)
     }
     checkAborted(signal)
     const secrets = await driver.generateSecrets(app)
