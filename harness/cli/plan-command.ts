@@ -1,6 +1,7 @@
 import { relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { validateRecipeName } from '../recipe/recipe-name.ts'
+import { describeRejected } from '../overlays/allowlist.ts'
 import type { PlannedFile } from '../overlays/tier-plan.ts'
 import { knownRecipes, planRecipe, type RecipePlan } from '../vitest/recipe-projects.ts'
 import type { Command } from './command.ts'
@@ -25,6 +26,9 @@ export function formatPlan(plan: RecipePlan, root: string): string {
   }
   if (plan.sourceError !== undefined) {
     lines.push(`  source error: ${plan.sourceError}`)
+  }
+  for (const rejected of plan.allowlistRejected) {
+    lines.push(`  allowlist: ${describeRejected(rejected)}`)
   }
   for (const tier of plan.tiers) {
     lines.push(`${tier.tier}${tier.files.length === 0 ? ' (nothing runs)' : ''}`)
