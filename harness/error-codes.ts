@@ -34,7 +34,10 @@ export const ERROR_CODES = {
   CCCI_BAD_REF: 'REF is not a git ref',
   CCCI_BAD_SOURCE: 'SRC is neither a git URL nor a local path',
   CCCI_BROWSER_LAUNCH: 'Chromium did not start',
+  CCCI_BROWSER_MISSING:
+    'Chromium is not installed where browser tests launch it (./ccci host up installs it)',
   CCCI_BROWSER_TRUST: "the browser cannot trust the app's certificate",
+  CCCI_COMMAND_CANCELLED: 'a command was stopped because the run was cancelled',
   CCCI_COMMAND_FAILED: 'a command cc-ci ran exited non-zero',
   CCCI_COMMAND_NOT_FOUND: 'a command cc-ci runs is not installed',
   CCCI_COMMAND_TIMEOUT: 'a command cc-ci ran did not finish in time',
@@ -81,6 +84,7 @@ export const ERROR_CODES = {
   CCCI_RECIPE_CONFIG_EXPORT: 'recipe.ts has no default export',
   CCCI_RECIPE_CONFIG_INVALID: 'recipe.ts is not a valid recipe config',
   CCCI_RECIPE_CONFIG_LOAD: 'recipe.ts does not load (syntax or import error)',
+  CCCI_RECIPE_CONFIG_TIMEOUT: 'a recipe.ts did not finish loading within its deadline',
   CCCI_RECIPE_INVALID: 'the recipe lacks a file every recipe needs',
   CCCI_RECIPE_NO_ENV_SAMPLE: 'the recipe has no .env.sample',
   CCCI_RECIPE_SOURCE: 'the recipe source could not be fetched',

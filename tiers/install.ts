@@ -39,7 +39,7 @@ export const install = defineTier({
       version === undefined ? { chaos: true, env: run.appEnv } : { version, env: run.appEnv },
     )
     if (run.installSteps !== undefined) {
-      await runInstallSteps(run.installSteps, app, log)
+      await runInstallSteps(run.installSteps, app, log, undefined, signal)
     }
     throwIfInterrupted(signal)
     context.registerUndo('secrets')

@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../error-codes.ts'
 import { CcciError, tail } from '../errors.ts'
-import { formatCommand, tryCommand } from '../process/index.ts'
+import { formatCommand, shellQuote, tryCommand } from '../process/index.ts'
 import { redact } from '../redaction/redact.ts'
 import { fatalMessage, messagesOnly, stripTerminal } from './abra-output.ts'
 
@@ -28,11 +28,6 @@ export interface AbraOutput {
   durationMs: number
   /** The deadline it ran under. */
   timeoutMs: number
-}
-
-/** Single-quotes an argument for `sh -c` unless it only holds characters the shell leaves alone. */
-export function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`
 }
 
 /**

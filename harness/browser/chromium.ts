@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { CcciError, describeError } from '../errors.ts'
+import { CHROMIUM_PATH, requireChromium } from './chromium-path.ts'
 
-/** Debian's Chromium. cc-ci never downloads a browser. */
-export const CHROMIUM_PATH = '/usr/bin/chromium'
+export { CHROMIUM_PATH, requireChromium } from './chromium-path.ts'
 
 /** Where the browser goes and which certificates it accepts. */
 export interface BrowserTarget {
@@ -61,12 +61,16 @@ const CLOSE_TIMEOUT_MS = 20_000
  * Launches Debian's Chromium with a fresh temporary profile and opens one page. The profile
  * folder also identifies the browser's processes, so `close()` can prove none is left.
  */
-export async function launchBrowser(target: BrowserTarget): Promise<BrowserSession> {
+export async function launchBrowser(
+  target: BrowserTarget,
+  executablePath: string = CHROMIUM_PATH,
+): Promise<BrowserSession> {
+  requireChromium(executablePath)
   const userDataDir = mkdtempSync(join(tmpdir(), 'ccci-chromium-'))
   let context: BrowserContext
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM_PATH,
+      executablePath,
       args: chromiumArgs(target),
       headless: true,
       baseURL: target.baseURL,
@@ -79,7 +83,7 @@ export async function launchBrowser(target: BrowserTarget): Promise<BrowserSessi
       'CCCI_BROWSER_LAUNCH',
       `could not start Chromium: ${describeError(error)}`,
       {
-        hint: `is Debian's chromium installed at ${CHROMIUM_PATH}? (apt-get install -y chromium)`,
+        hint: `${executablePath} is there but did not start; run it by hand (\`${executablePath} --headless --no-sandbox --version\`) to see why, or reinstall it (\`apt-get install --reinstall chromium\`)`,
         cause: error,
       },
     )

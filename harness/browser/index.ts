@@ -17,6 +17,7 @@ export {
   chromiumArgs,
   CHROMIUM_PATH,
   launchBrowser,
+  requireChromium,
   type BrowserSession,
   type BrowserTarget,
 } from './chromium.ts'

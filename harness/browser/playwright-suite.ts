@@ -17,7 +17,8 @@ import { CCCI_ROOT } from '../config/settings.ts'
 import { CcciError, tail } from '../errors.ts'
 import { findFiles } from '../files/find-files.ts'
 import { tryCommand } from '../process/index.ts'
-import { CHROMIUM_PATH, chromiumArgs, type BrowserTarget } from './chromium.ts'
+import { chromiumArgs, type BrowserTarget } from './chromium.ts'
+import { requireChromium } from './chromium-path.ts'
 
 /** Files `playwright test` runs: `*.spec.ts` (and .mts/.js/.mjs). Vitest's `*.test.ts` never. */
 const SPEC_FILE = /\.spec\.(ts|mts|js|mjs)$/
@@ -114,6 +115,7 @@ const ReportSchema = z.object({
  * environment is clean apart from `BASE_URL`: the CI host's variables never reach recipe code.
  */
 export async function runPlaywrightSuite(options: SuiteOptions): Promise<SuiteResult> {
+  const chromium = requireChromium()
   const require = createRequire(import.meta.url)
   const cli = require.resolve('@playwright/test/cli')
   const work = mkdtempSync(join(tmpdir(), 'ccci-playwright-'))
@@ -139,7 +141,7 @@ export async function runPlaywrightSuite(options: SuiteOptions): Promise<SuiteRe
         browserName: 'chromium',
         headless: true,
         ignoreHTTPSErrors: false,
-        launchOptions: { executablePath: CHROMIUM_PATH, args: chromiumArgs(options.target) },
+        launchOptions: { executablePath: chromium, args: chromiumArgs(options.target) },
         trace: 'retain-on-failure',
         screenshot: 'only-on-failure',
       },

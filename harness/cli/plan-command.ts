@@ -1,13 +1,14 @@
 import { relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { validateRecipeName } from '../recipe/recipe-name.ts'
+import { describeRejected } from '../overlays/allowlist.ts'
 import type { PlannedFile } from '../overlays/tier-plan.ts'
 import { knownRecipes, planRecipe, type RecipePlan } from '../vitest/recipe-projects.ts'
 import type { Command } from './command.ts'
 import { sourceFlags } from './source-flags.ts'
 
 /** The plan as text: per tier, each file with its layer, skipped generic files, repo-local files not run. */
-function formatPlan(plan: RecipePlan, root: string): string {
+export function formatPlan(plan: RecipePlan, root: string): string {
   const show = (file: PlannedFile, tier: string) =>
     file.layer === 'repo-local'
       ? `tests/${tier}/${file.relative}`
@@ -25,6 +26,9 @@ function formatPlan(plan: RecipePlan, root: string): string {
   }
   if (plan.sourceError !== undefined) {
     lines.push(`  source error: ${plan.sourceError}`)
+  }
+  for (const rejected of plan.allowlistRejected) {
+    lines.push(`  allowlist: ${describeRejected(rejected)}`)
   }
   for (const tier of plan.tiers) {
     lines.push(`${tier.tier}${tier.files.length === 0 ? ' (nothing runs)' : ''}`)

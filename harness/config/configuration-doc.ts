@@ -20,7 +20,12 @@ const OTHER = [
   {
     name: 'CCCI_NODE',
     description:
-      'the Node binary `./ccci` uses (otherwise the system Node >= 22.12, else Node 24 in .tools/)',
+      'the Node binary `./ccci` uses (otherwise the system Node when package.json `engines.node` accepts it, else Node 24 in .tools/)',
+  },
+  {
+    name: 'CCCI_CALLER_CWD',
+    description:
+      'the directory `./ccci` was run from (set by `./ccci`); a relative `--src`/SRC path is resolved against it',
   },
   { name: 'CCCI_QUIET', description: '1: `./ccci` prints nothing about its own setup' },
   { name: 'CI', description: 'set by CI systems; makes environment opt-outs warn loudly' },

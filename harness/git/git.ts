@@ -19,21 +19,38 @@ function git(
   return runCommand('git', ['-C', dir, ...args], { timeoutMs, env: GIT_ENV, hint })
 }
 
+/** URL schemes git may fetch a recipe from. */
+const URL_SOURCE = /^(https?|ssh|git|file):\/\/\S+$/
+/** scp-like `user@host:path`. */
+const SCP_SOURCE = /^[\w.-]+@[\w.-]+:[\w./~-]+$/
+/** A local path: letters, digits, spaces and `. _ ~ + @ - /` (no `:`, so never git's `ext::`). */
+const PATH_SOURCE = /^[\w./~+-][\w ./~+@-]*$/
+
+/** Whether a (valid) source is a local path rather than a URL or `user@host:path`. */
+export function isLocalSource(src: string): boolean {
+  return !URL_SOURCE.test(src) && !SCP_SOURCE.test(src)
+}
+
 /**
- * A recipe source: an URL (https, http, ssh, git, file) or `user@host:path`, or a local path.
- * Anything starting with `-` is refused so it cannot be read as an option.
+ * A recipe source: an URL (https, http, ssh, git, file) or `user@host:path`, or a local path
+ * (spaces allowed). Anything starting with `-` is refused so it cannot be read as an option.
  */
 export function validateSource(src: string): string {
   const trimmed = src.trim()
-  const ok =
-    trimmed !== '' &&
-    !trimmed.startsWith('-') &&
-    !/[\s\0]/.test(trimmed) &&
-    (/^(https?|ssh|git|file):\/\/[^\s]+$/.test(trimmed) ||
-      /^[\w.-]+@[\w.-]+:[\w./~-]+$/.test(trimmed) ||
-      /^[\w./~+-][\w./~+@-]*$/.test(trimmed))
-  if (!ok) {
-    throw new CcciError('CCCI_BAD_SOURCE', `not a recipe source: ${JSON.stringify(src)}`, {
+  const why =
+    trimmed === ''
+      ? 'it is empty'
+      : trimmed.startsWith('-')
+        ? 'it starts with `-` and would be read as an option'
+        : [...trimmed].some((c) => c.charCodeAt(0) < 0x20 || c === '\x7f')
+          ? 'it holds a control character (tab, newline, NUL...)'
+          : URL_SOURCE.test(trimmed) || SCP_SOURCE.test(trimmed) || PATH_SOURCE.test(trimmed)
+            ? undefined
+            : /^[a-z][\w+.-]*:/i.test(trimmed)
+              ? 'it is neither an https, http, ssh, git or file URL without blanks nor user@host:path'
+              : 'a local path may only hold letters, digits, spaces and . _ ~ + @ - /'
+  if (why !== undefined) {
+    throw new CcciError('CCCI_BAD_SOURCE', `not a recipe source: ${JSON.stringify(src)}: ${why}`, {
       hint: 'give a git URL (https://git.coopcloud.tech/coop-cloud/<recipe>.git) or a local path to a git repository',
     })
   }

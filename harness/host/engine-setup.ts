@@ -1,18 +1,23 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { CHROMIUM_PATH } from '../browser/chromium-path.ts'
 import { engineInfo, type EngineInfo } from '../docker/index.ts'
 import { CcciError } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import { pollFor } from '../poll.ts'
 import { runCommand, spawnDaemon, tryCommand } from '../process/index.ts'
 
-/** What the local host needs from Debian, and a file that proves each is installed. */
-const PACKAGES = [
+/**
+ * What the local host needs from Debian, and a command or file that proves each is installed.
+ * Chromium is for browser tests (Debian's build; cc-ci never downloads a browser).
+ */
+export const HOST_PACKAGES: readonly { pkg: string; probe: string }[] = [
   { pkg: 'docker.io', probe: 'dockerd' },
   { pkg: 'busybox-static', probe: '/bin/busybox' },
   { pkg: 'caddy', probe: '/usr/bin/caddy' },
   { pkg: 'openssl', probe: 'openssl' },
   { pkg: 'git', probe: 'git' },
+  { pkg: 'chromium', probe: CHROMIUM_PATH },
 ]
 
 async function present(probe: string): Promise<boolean> {
@@ -28,7 +33,7 @@ const isRoot = (): boolean => process.getuid?.() === 0
 /** Installs the Debian packages the local host needs, when missing (root on Debian only). */
 export async function ensurePackages(log: Logger): Promise<string[]> {
   const missing: string[] = []
-  for (const { pkg, probe } of PACKAGES) {
+  for (const { pkg, probe } of HOST_PACKAGES) {
     if (!(await present(probe))) {
       missing.push(pkg)
     }

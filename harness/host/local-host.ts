@@ -44,8 +44,9 @@ export interface HostUpReport {
 /** Brings the local host up: engine, swarm, `proxy` network, TLS, base images, HTTPS proxy. Idempotent. */
 export async function hostUp(settings: Settings, log: Logger): Promise<HostUpReport> {
   const installed = await ensurePackages(log)
-  const engine = await ensureEngine(settings.home, log)
+  // Before anything else starts: an old docker CLI would fail in the middle of a run.
   const dockerCli = await checkDockerCli()
+  const engine = await ensureEngine(settings.home, log)
   let swarm: HostUpReport['swarm'] = 'active'
   if (engine.swarm !== 'active') {
     log.step('initialising a single-node swarm')

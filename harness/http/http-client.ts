@@ -1,5 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOneOptions } from 'node:dns'
-import { Agent, request } from 'undici'
+import { Agent, errors, interceptors, request, type Dispatcher } from 'undici'
 import { CcciError } from '../errors.ts'
 
 export interface HttpOptions {
@@ -42,7 +42,15 @@ function lookupVia(suffix: string | undefined) {
   }
 }
 
-/** One HTTP(S) request with a hard deadline; the connection pool lives only for this call. */
+/** Redirects followed at most, with `followRedirects`. */
+export const MAX_REDIRECTS = 5
+
+/**
+ * One HTTP(S) request with a hard deadline; the connection pool lives only for this call.
+ * `followRedirects` uses undici's redirect interceptor, which behaves like a browser: a redirect
+ * to another origin drops `Authorization`, `Cookie` and `Proxy-Authorization`; a 303 (and a 301 or
+ * 302 after a POST) continues as GET without the body; 307 and 308 keep method and body.
+ */
 export async function httpRequest(url: string, options: HttpOptions = {}): Promise<HttpResponse> {
   const timeoutMs = options.timeoutMs ?? 10_000
   const agent = new Agent({
@@ -52,39 +60,50 @@ export async function httpRequest(url: string, options: HttpOptions = {}): Promi
       timeout: timeoutMs,
     },
   })
+  const dispatcher: Dispatcher =
+    options.followRedirects === true
+      ? agent.compose(
+          interceptors.redirect({ maxRedirections: MAX_REDIRECTS, throwOnMaxRedirect: true }),
+        )
+      : agent
   try {
-    let current = url
-    for (let hop = 0; hop < 6; hop++) {
-      const response = await request(current, {
-        dispatcher: agent,
-        method: options.method ?? 'GET',
-        headers: options.headers,
-        body: options.body,
-        signal: AbortSignal.timeout(timeoutMs),
-      })
-      const body = await response.body.text()
-      const headers = Object.fromEntries(
-        Object.entries(response.headers).map(([k, v]) => [
-          k,
-          Array.isArray(v) ? v.join(', ') : (v ?? ''),
-        ]),
+    const response = await request(url, {
+      dispatcher,
+      method: options.method ?? 'GET',
+      headers: options.headers,
+      body: options.body,
+      signal: AbortSignal.timeout(timeoutMs),
+    })
+    const body = await response.body.text()
+    const headers = Object.fromEntries(
+      Object.entries(response.headers).map(([k, v]) => [
+        k,
+        Array.isArray(v) ? v.join(', ') : (v ?? ''),
+      ]),
+    )
+    return { url: finalUrl(response.context, url), status: response.statusCode, headers, body }
+  } catch (error) {
+    if (error instanceof errors.MaxRedirectsError) {
+      throw new CcciError(
+        'CCCI_HTTP_REDIRECTS',
+        `more than ${MAX_REDIRECTS} redirects from ${url}`,
+        {
+          hint: 'open the URL in a browser or with `curl -L -v` to see where the redirects loop',
+          cause: error,
+        },
       )
-      const location = headers.location
-      if (
-        options.followRedirects === true &&
-        response.statusCode >= 300 &&
-        response.statusCode < 400 &&
-        location
-      ) {
-        current = new URL(location, current).toString()
-        continue
-      }
-      return { url: current, status: response.statusCode, headers, body }
     }
-    throw new CcciError('CCCI_HTTP_REDIRECTS', `too many redirects from ${url}`)
+    throw error
   } finally {
     await agent.destroy()
   }
+}
+
+/** The URL that answered: the redirect interceptor records every URL requested, the last one last. */
+function finalUrl(context: object | undefined, requested: string): string {
+  const history = (context as { history?: unknown } | undefined)?.history
+  const last: unknown = Array.isArray(history) ? history.at(-1) : undefined
+  return last instanceof URL ? last.toString() : requested
 }
 
 /** The short reason a request failed (connection refused, TLS, timeout...). */

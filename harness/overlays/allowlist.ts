@@ -31,3 +31,22 @@ export function readAllowlist(file: string): Allowlist {
     ? parseAllowlist(readFileSync(file, 'utf8'))
     : { approved: new Set(), rejected: [] }
 }
+
+/** A line of an allowlist file that approves nothing, with where it is. */
+export interface RejectedLine {
+  file: string
+  line: number
+  text: string
+}
+
+/** The lines of these allowlist files that approve nothing (missing files have none). */
+export function rejectedLines(files: readonly string[]): RejectedLine[] {
+  return files.flatMap((file) =>
+    readAllowlist(file).rejected.map((r) => ({ file, line: r.line, text: r.text })),
+  )
+}
+
+/** One rejected line, for `ccci plan` and the run log. */
+export function describeRejected(r: RejectedLine): string {
+  return `${r.file}:${r.line}: ${JSON.stringify(r.text.trim())} approves nothing: a line holds one recipe name (lower-case letters, digits, - and _), no wildcards or paths`
+}

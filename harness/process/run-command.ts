@@ -1,5 +1,7 @@
 import { execa } from 'execa'
 import { CcciError, tail } from '../errors.ts'
+import { binaryLineReporter, lineReporter } from './output-lines.ts'
+import { formatCommand } from './shell-quote.ts'
 
 /** Options of one external command. Every command has a deadline. */
 export interface CommandOptions {
@@ -11,7 +13,10 @@ export interface CommandOptions {
   /** Start from an empty environment (PATH and HOME are kept). */
   cleanEnv?: boolean
   input?: string
-  /** Called with each output line as it arrives (progress for long commands). */
+  /**
+   * Called with each output line as it arrives (progress for long commands), without its line
+   * ending; the last line counts even without a trailing newline. The output is kept unchanged.
+   */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void
   /** What the reader should do when the command fails. */
   hint?: string
@@ -21,6 +26,14 @@ export interface CommandOptions {
   display?: string
   /** Keep stdout as bytes (`stdoutBuffer`), e.g. for file contents. */
   binary?: boolean
+  /** Stops the command (SIGTERM) when aborted, e.g. the run's signal on SIGINT/SIGTERM. */
+  signal?: AbortSignal
+  /**
+   * Runs the command in a process group of its own; when it ends (or is killed at its deadline
+   * or by `signal`) whatever it left running in that group is stopped too. For shell scripts,
+   * whose children would otherwise outlive them and hold their output open.
+   */
+  processGroup?: boolean
 }
 
 export interface CommandResult {
@@ -35,15 +48,6 @@ export interface CommandResult {
 }
 
 const KEEP_ENV = ['PATH', 'HOME', 'USER', 'LANG', 'TMPDIR', 'DOCKER_HOST', 'DOCKER_CONFIG']
-
-function quoteArg(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`
-}
-
-/** A command line as a reader could paste it into a shell. */
-export function formatCommand(file: string, args: readonly string[]): string {
-  return [file, ...args].map(quoteArg).join(' ')
-}
 
 function environment(options: CommandOptions): Record<string, string | undefined> {
   if (options.cleanEnv !== true) {
@@ -61,6 +65,8 @@ export async function tryCommand(
 ): Promise<CommandResult> {
   const command = options.display ?? formatCommand(file, args)
   const started = Date.now()
+  const onLine = options.onLine
+  const binary = options.binary === true
   const subprocess = execa(file, args, {
     cwd: options.cwd,
     env: environment(options),
@@ -69,27 +75,31 @@ export async function tryCommand(
     timeout: options.timeoutMs,
     reject: false,
     stripFinalNewline: false,
-    ...(options.binary === true ? { encoding: 'buffer' as const } : {}),
-    ...(options.onLine === undefined ? {} : { buffer: true }),
+    cancelSignal: options.signal,
+    detached: options.processGroup === true,
+    ...(binary ? { encoding: 'buffer' as const } : {}),
+    ...(onLine === undefined
+      ? {}
+      : {
+          stdout: [binary ? binaryLineReporter(onLine, 'stdout') : lineReporter(onLine, 'stdout')],
+          stderr: [binary ? binaryLineReporter(onLine, 'stderr') : lineReporter(onLine, 'stderr')],
+        }),
   })
-  if (options.onLine !== undefined) {
-    const onLine = options.onLine
-    for (const [stream, name] of [
-      [subprocess.stdout, 'stdout'],
-      [subprocess.stderr, 'stderr'],
-    ] as const) {
-      let pending = ''
-      stream?.on('data', (chunk: Buffer) => {
-        pending += chunk.toString('utf8')
-        const lines = pending.split('\n')
-        pending = lines.pop() ?? ''
-        for (const line of lines) {
-          onLine(line, name)
-        }
-      })
-    }
+  if (options.processGroup === true) {
+    // The leader's exit, not the end of its output, which a leftover child would hold open.
+    subprocess.nodeChildProcess.once('exit', () => stopGroup(subprocess.pid))
   }
   const result = await subprocess
+  if (result.isCanceled) {
+    throw new CcciError(
+      'CCCI_COMMAND_CANCELLED',
+      `\`${command}\` was stopped: the run was interrupted`,
+      {
+        hint: 'the run was cancelled (SIGINT/SIGTERM); run it again',
+        cause: result,
+      },
+    )
+  }
   if (result.failed && result.exitCode === undefined && !result.timedOut) {
     throw new CcciError(
       'CCCI_COMMAND_NOT_FOUND',
@@ -122,6 +132,22 @@ export async function tryCommand(
     durationMs: Date.now() - started,
     timedOut: result.timedOut,
   }
+}
+
+/** SIGTERM, then SIGKILL 2 s later, to what is left of a process group. */
+function stopGroup(pid: number | undefined): void {
+  if (pid === undefined) {
+    return
+  }
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    try {
+      process.kill(-pid, signal)
+    } catch {
+      // the group is empty
+    }
+  }
+  signalGroup('SIGTERM')
+  setTimeout(() => signalGroup('SIGKILL'), 2_000).unref()
 }
 
 /** Runs a command and throws a `CommandError` with its evidence unless it exits 0. */

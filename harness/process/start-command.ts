@@ -1,5 +1,6 @@
 import { execa } from 'execa'
 import type { CommandResult } from './run-command.ts'
+import { formatCommand } from './shell-quote.ts'
 
 /** A command started in the background: signal it, await its result. */
 export interface StartedCommand {
@@ -17,24 +18,37 @@ export function startCommand(
 ): StartedCommand {
   const started = Date.now()
   let output = ''
+  // Whole lines of both streams as they arrive, decoded by execa (a character split across chunks
+  // stays whole), kept as they were written.
+  const keep = (): {
+    transform: (line: unknown) => Generator<unknown>
+    preserveNewlines: true
+  } => ({
+    *transform(line: unknown) {
+      if (typeof line === 'string') {
+        // A line without its newline is the last of its stream: end it before the other's next.
+        output += output === '' || output.endsWith('\n') ? line : `\n${line}`
+      }
+      yield line
+    },
+    preserveNewlines: true,
+  })
   const child = execa(file, args, {
     cwd: options.cwd,
     env: options.env,
     reject: false,
     timeout: options.timeoutMs,
-    all: true,
     // A SIGTERM must leave the child time for its teardown: never escalate to SIGKILL.
     forceKillAfterDelay: false,
-  })
-  child.all?.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8')
+    stdout: [keep()],
+    stderr: [keep()],
   })
   return {
     pid: child.pid,
     kill: (signal) => child.kill(signal),
     output: () => output,
     result: child.then((r) => ({
-      command: [file, ...args].join(' '),
+      command: formatCommand(file, args),
       exitCode: r.exitCode ?? (r.signal === 'SIGINT' ? 130 : r.signal === 'SIGTERM' ? 143 : 1),
       stdout: typeof r.stdout === 'string' ? r.stdout : '',
       stderr: typeof r.stderr === 'string' ? r.stderr : '',

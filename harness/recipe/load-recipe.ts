@@ -29,19 +29,56 @@ export function discoverRecipes(dirs: readonly string[]): RecipeEntry[] {
   return [...found.values()]
 }
 
+/** How long a recipe.ts may take to load (its top-level code included). */
+export const RECIPE_LOAD_TIMEOUT_MS = 30_000
+
+/** `promise`, or a `CCCI_RECIPE_CONFIG_TIMEOUT` error naming `file` after `timeoutMs`. */
+async function withDeadline<T>(promise: Promise<T>, timeoutMs: number, file: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new CcciError(
+          'CCCI_RECIPE_CONFIG_TIMEOUT',
+          `${file} did not finish loading within ${Math.round(timeoutMs / 1000)}s`,
+          {
+            hint: 'recipe.ts must only declare its config: remove top-level awaits, network calls or loops that never end (it is loaded by `ccci plan` and at the start of every run)',
+          },
+        ),
+      )
+    }, timeoutMs)
+  })
+  try {
+    return await Promise.race([promise, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /**
- * Loads and validates `<dir>/recipe.ts`. Errors name the file, the key and what was expected.
+ * Loads and validates `<dir>/recipe.ts` within `timeoutMs` (a recipe.ts that never finishes
+ * loading is an error naming the file, not a hang). Errors name the file, the key and what was expected.
  * A recipe without the file (or without a folder) gets the defaults.
  */
-export async function loadRecipeConfig(entry: RecipeEntry): Promise<RecipeConfig> {
+export async function loadRecipeConfig(
+  entry: RecipeEntry,
+  timeoutMs: number = RECIPE_LOAD_TIMEOUT_MS,
+): Promise<RecipeConfig> {
   const file = entry.dir === undefined ? undefined : join(entry.dir, 'recipe.ts')
   if (file === undefined || !existsSync(file)) {
     return zeroConfig()
   }
   let module: { default?: unknown }
   try {
-    module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown }
+    module = (await withDeadline(
+      tsImport(pathToFileURL(file).href, import.meta.url),
+      timeoutMs,
+      file,
+    )) as { default?: unknown }
   } catch (error) {
+    if (error instanceof CcciError) {
+      throw error
+    }
     throw new CcciError(
       'CCCI_RECIPE_CONFIG_LOAD',
       `${file} does not load: ${error instanceof Error ? error.message : String(error)}`,

@@ -38,10 +38,33 @@ export function redact(text: string): string {
   return result
 }
 
-/** Redacts every string inside a JSON-like value. */
+/**
+ * Redacts every string inside a JSON-like value (object keys included), value by value: a secret
+ * holding `"` or `\` is found as it is, not as its JSON-escaped form. Other values are kept.
+ */
 export function redactDeep<T>(value: T): T {
   if (known.size === 0) {
     return value
   }
-  return JSON.parse(redact(JSON.stringify(value))) as T
+  return redactValue(value) as T
+}
+
+function redactValue(value: unknown): unknown {
+  if (typeof value === 'string') {
+    return redact(value)
+  }
+  if (Array.isArray(value)) {
+    return value.map(redactValue)
+  }
+  if (value !== null && typeof value === 'object' && isPlain(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [redact(key), redactValue(inner)]),
+    )
+  }
+  return value
+}
+
+function isPlain(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
 }

@@ -4,6 +4,7 @@ import type { GrantedAccess } from '../coop/host-access.ts'
 import type { LintResult } from '../driver/app-driver.ts'
 import { redact, redactDeep } from '../redaction/redact.ts'
 import { firstLine, type TierResult } from './tier-results.ts'
+import { xmlText } from './xml-text.ts'
 import type { TierPlan } from '../overlays/tier-plan.ts'
 
 export interface CleanupReport {
@@ -117,11 +118,7 @@ export function summaryMarkdown(result: RunResult): string {
   return redact(`${lines.join('\n')}\n`)
 }
 
-const xml = (text: string): string =>
-  text.replace(
-    /[<>&"']/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
-  )
+const xml = xmlText
 
 function lintLine(lint: RunResult['lint']): string {
   if (lint === undefined) {

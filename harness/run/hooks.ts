@@ -22,17 +22,51 @@ export function findInstallSteps(
   return candidates.find((file): file is string => typeof file === 'string' && existsSync(file))
 }
 
+/**
+ * The whole environment of `install-steps.sh` (docs/writing-a-recipe.md): PATH, HOME and LANG
+ * of cc-ci, and the app's domain, recipe and env file. Nothing else of the CI host reaches it.
+ */
+export function installStepsEnv(
+  app: Pick<AppRef, 'domain' | 'recipe' | 'envFile'>,
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string | undefined> {
+  return {
+    PATH: env.PATH,
+    HOME: env.HOME,
+    LANG: env.LANG,
+    CCCI_APP_DOMAIN: app.domain,
+    CCCI_RECIPE: app.recipe,
+    CCCI_APP_ENV: app.envFile,
+  }
+}
+
+/** Variables `tryCommand`'s clean environment would keep that install-steps.sh must not see. */
+const NOT_FOR_INSTALL_STEPS = {
+  USER: undefined,
+  TMPDIR: undefined,
+  DOCKER_HOST: undefined,
+  DOCKER_CONFIG: undefined,
+}
+
+/**
+ * Runs `install-steps.sh` with `sh -eu` in the recipe checkout, with {@link installStepsEnv} only.
+ * `signal` (the run's, aborted on SIGINT/SIGTERM) stops it at once, with whatever it started.
+ */
 export async function runInstallSteps(
   file: string,
   app: AppRef,
   log: Logger,
   timeoutMs = 600_000,
+  signal?: AbortSignal,
 ): Promise<void> {
   log.step(`running ${file}`)
   const result = await tryCommand('sh', ['-eu', file], {
     cwd: app.recipeDir,
     timeoutMs,
-    env: { CCCI_APP_DOMAIN: app.domain, CCCI_RECIPE: app.recipe, CCCI_APP_ENV: app.envFile },
+    cleanEnv: true,
+    env: { ...NOT_FOR_INSTALL_STEPS, ...installStepsEnv(app) },
+    signal,
+    processGroup: true,
     onLine: (line) => log.info(`  install-steps: ${line}`),
   })
   if (result.exitCode !== 0 || result.timedOut) {

@@ -5,6 +5,7 @@ import { buildRecipeRepo } from '../fixtures/recipe-repo.ts'
 import { cloneRepo, listTreeFiles, resolveRef, showFileBuffer, fetchAll } from '../git/index.ts'
 import type { RecipeConfig } from '../recipe/recipe-config.ts'
 import { withLock } from '../files/file-lock.ts'
+import { resolveSourceLocation } from './source-location.ts'
 import type { Trigger } from './trigger.ts'
 
 /** The code under test, fetched once into a cache and pinned to one commit. */
@@ -50,7 +51,8 @@ async function materialise(home: string, recipe: string, src: string): Promise<s
 }
 
 /**
- * Fetches the recipe into `<home>/sources/<recipe>/<hash of src>/repo` (clone once, fetch after),
+ * Fetches the recipe into `<home>/sources/<recipe>/<hash of src>/repo` (clone once, fetch after;
+ * a local path is keyed on its resolved location, so `./r`, `r/` and `/abs/r` share one cache),
  * resolves the ref to a commit and snapshots the repo-local tests of that commit, so that later
  * checkouts (the base version) cannot change what runs.
  */
@@ -61,10 +63,11 @@ export async function prepareSource(
   trigger: Pick<Trigger, 'src' | 'ref'>,
   configDir?: string,
 ): Promise<PreparedSource> {
+  // A local path is resolved (caller's directory, symbolic links) before it keys the cache.
   const src = await materialise(
     home,
     recipe,
-    trigger.src ?? defaultSource(recipe, config, configDir),
+    resolveSourceLocation(trigger.src ?? defaultSource(recipe, config, configDir)),
   )
   const key = createHash('sha256').update(src).digest('hex').slice(0, 12)
   const base = join(home, 'sources', recipe, key)

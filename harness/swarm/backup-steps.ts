@@ -2,6 +2,7 @@ import { execInContainer, type HelperContainer, type VolumeHelperOptions } from 
 import type { ErrorCode } from '../error-codes.ts'
 import type { AppRef } from '../driver/app-driver.ts'
 import { CcciError, isCcciError, tail } from '../errors.ts'
+import { formatCommand } from '../process/index.ts'
 import type { BackupHooks } from '../coop/backupbot-labels.ts'
 import { runningContainer } from './service-container.ts'
 
@@ -41,7 +42,7 @@ export async function runHook(
   const label = HOOK_LABELS[kind]
   const timeoutMs = options.timeouts?.hookMs ?? DEFAULT_HOOK_MS
   const container = await runningContainer(app, service, 'to run its backupbot hook in')
-  const command = `docker exec ${container.slice(0, 12)} sh -c '${hook.replaceAll("'", `'\\''`)}'`
+  const command = formatCommand('docker', ['exec', container.slice(0, 12), 'sh', '-c', hook])
   const hint = `run the hook by hand (${command}) and fix it in the recipe (label ${label} of service ${service})`
   options.log.info(`  ${service}: ${label}: ${hook}`)
   let result

@@ -13,7 +13,13 @@ import { groupOrder, TIERS } from '../run/tier-names.ts'
 import { loadSettings } from '../config/settings.ts'
 import { errorData, type ErrorData } from '../error-data.ts'
 import { describeError } from '../errors.ts'
-import { readAllowlist } from '../overlays/allowlist.ts'
+import {
+  describeRejected,
+  readAllowlist,
+  rejectedLines,
+  type RejectedLine,
+} from '../overlays/allowlist.ts'
+import { createLogger } from '../log.ts'
 import { discoverRecipes, loadRecipeConfig, type RecipeEntry } from '../recipe/load-recipe.ts'
 import { zeroConfig, type RecipeConfig } from '../recipe/recipe-config.ts'
 import { validateRecipeName } from '../recipe/recipe-name.ts'
@@ -46,6 +52,8 @@ export interface RecipePlan {
   source: PreparedSource | undefined
   sourceError: string | undefined
   repoLocalApproved: boolean
+  /** Lines of the applicable repo-local-approved.txt files that approve nothing. */
+  allowlistRejected: RejectedLine[]
   tiers: TierPlan[]
 }
 
@@ -54,11 +62,16 @@ export interface RecipePlan {
  * config folder, or in `recipes/repo-local-approved.txt` of this checkout. Default deny.
  */
 export function approvedForRepoLocal(entry: RecipeEntry, root: string): boolean {
+  return allowlistFiles(entry, root).some((file) => readAllowlist(file).approved.has(entry.name))
+}
+
+/** The allowlist files that apply to a recipe. */
+export function allowlistFiles(entry: RecipeEntry, root: string): string[] {
   const files = [join(root, 'recipes', 'repo-local-approved.txt')]
   if (entry.dir !== undefined) {
     files.push(join(dirname(entry.dir), 'repo-local-approved.txt'))
   }
-  return files.some((file) => readAllowlist(file).approved.has(entry.name))
+  return files
 }
 
 /**
@@ -90,6 +103,11 @@ export async function planRecipe(
     }
   }
   const approved = approvedForRepoLocal(entry, settings.root)
+  const allowlistRejected = rejectedLines(allowlistFiles(entry, settings.root))
+  if (fetch) {
+    // The recipe this run tests: say which allowlist lines approve nothing.
+    allowlistRejected.forEach((r) => createLogger(entry.name).warn(describeRejected(r)))
+  }
   const tiers = TIERS.map((tier) =>
     planTier({
       tier,
@@ -109,6 +127,7 @@ export async function planRecipe(
     source,
     sourceError,
     repoLocalApproved: approved,
+    allowlistRejected,
     tiers,
   }
 }

@@ -2,7 +2,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { abraError, runAbra, shellQuote } from '../../harness/abra/index.ts'
+import { abraError, runAbra } from '../../harness/abra/index.ts'
+import { shellQuote } from '../../harness/process/index.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'ccci-abra-run-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
