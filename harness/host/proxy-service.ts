@@ -10,11 +10,13 @@ import {
   listServices,
   putArchive,
   removeService,
+  STACK_NAMESPACE_LABEL,
 } from '../docker/index.ts'
 import { CcciError } from '../errors.ts'
 import { pollUntil } from '../poll.ts'
 import { withLock } from '../files/file-lock.ts'
 import { caddyConfig } from '../proxy/caddy-config.ts'
+import { confineRoutes } from '../proxy/route-confinement.ts'
 import { traefikRoutes, type ProxyRoute, type RouteProblem } from '../proxy/traefik-routes.ts'
 import { CADDY_IMAGE } from './base-images.ts'
 import type { HostTls } from './tls.ts'
@@ -91,9 +93,12 @@ export async function syncProxyRoutes(tls: HostTls): Promise<RouteSync> {
 
 async function writeRoutes(tls: HostTls): Promise<RouteSync> {
   const services = await listServices({ labels: { 'traefik.enable': true } })
-  const { routes, problems } = traefikRoutes(
-    services.map((s) => ({ service: s.name, labels: s.labels })),
-  )
+  const declared = traefikRoutes(services.map((s) => ({ service: s.name, labels: s.labels })))
+  const stacks = new Map(services.map((s) => [s.name, s.labels[STACK_NAMESPACE_LABEL]]))
+  // A recipe routes only its own app's names: never another run's, never any name at all.
+  const confined = confineRoutes(declared.routes, (service) => stacks.get(service))
+  const routes = confined.routes
+  const problems = [...declared.problems, ...confined.problems]
   const config = caddyConfig({
     routes,
     listenPort: INSIDE_PORT,

@@ -57,6 +57,45 @@ describe('a recipe under test gets no more of the host than its config grants', 
     await expectNothingLeft(run.result!)
   })
 
+  test("a router naming another app's host serves the recipe's own name only: the other name is not routed", async () => {
+    const victim = 'victim-000000.ccci.localhost'
+    const repo = await repos.make('tiny-html', {
+      message: 'take over another run',
+      replace: {
+        '.env.sample': [
+          ["#EXTRA_DOMAINS=', `www.tiny-html.example.com`'", `EXTRA_DOMAINS=', \`${victim}\`'`],
+        ],
+      },
+    })
+    const dir = join(configs, 'hijack')
+    mkdirSync(join(dir, 'tiny-html', 'custom'), { recursive: true })
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n')
+    writeFileSync(
+      join(dir, 'tiny-html', 'custom', 'hijack.test.ts'),
+      [
+        "import { expect, test } from 'vitest'",
+        `import { useApp } from ${JSON.stringify(join(REPO_ROOT, 'harness', 'index.ts'))}`,
+        "test('the app answers on its own name', async () => {",
+        "  expect((await useApp().http('/')).status).toBe(200)",
+        '})',
+        "test('the other name is not routed to it', async () => {",
+        `  const response = await useApp().http('https://${victim}/')`,
+        "  expect(response.body).toContain('no app is routed for host')",
+        '})',
+        '',
+      ].join('\n'),
+    )
+    const run = await runRecipe({
+      projects: ['tiny-html (install)', 'tiny-html (custom)'],
+      src: repo.path,
+      recipeDirs: [dir],
+    })
+    expect(run.output).toContain(`names ${victim}, which is not this app's`)
+    expect(run.result?.tiers.find((t) => t.tier === 'custom')?.passed).toBe(2)
+    expect(run.code, run.output).toBe(0)
+    await expectNothingLeft(run.result!)
+  })
+
   test('the same mount granted in recipe.ts deploys, and the result records the grant', async () => {
     const repo = await repos.make('tiny-html', bindEtc)
     mkdirSync(join(configs, 'tiny-html'), { recursive: true })
