@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { tsImport } from 'tsx/esm/api'
 import { CcciError } from '../errors.ts'
@@ -27,6 +27,25 @@ export function discoverRecipes(dirs: readonly string[]): RecipeEntry[] {
     }
   }
   return [...found.values()]
+}
+
+/** The module type of the package a folder is in: its nearest package.json's `type`. */
+function moduleScope(dir: string): 'module' | 'commonjs' {
+  for (let at = dir; ; at = dirname(at)) {
+    const file = join(at, 'package.json')
+    if (existsSync(file)) {
+      try {
+        return (JSON.parse(readFileSync(file, 'utf8')) as { type?: string }).type === 'module'
+          ? 'module'
+          : 'commonjs'
+      } catch {
+        return 'commonjs'
+      }
+    }
+    if (dirname(at) === at) {
+      return 'commonjs'
+    }
+  }
 }
 
 /** How long a recipe.ts may take to load (its top-level code included). */
@@ -79,11 +98,16 @@ export async function loadRecipeConfig(
     if (error instanceof CcciError) {
       throw error
     }
+    const scope = moduleScope(dirname(file))
     throw new CcciError(
       'CCCI_RECIPE_CONFIG_LOAD',
       `${file} does not load: ${error instanceof Error ? error.message : String(error)}`,
       {
-        hint: 'fix the syntax or import error in that file; it must `export default defineRecipe({...})`',
+        hint:
+          'fix the syntax or import error in that file; it must `export default defineRecipe({...})`' +
+          (scope === 'module'
+            ? ''
+            : `; it loads as CommonJS, where the harness cannot load: put a package.json with {"type": "module"} in ${dirname(dirname(file))} (or above)`),
         cause: error,
       },
     )

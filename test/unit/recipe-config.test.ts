@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import type { CcciError } from '../../harness/errors.ts'
 import { loadRecipeConfig } from '../../harness/recipe/load-recipe.ts'
 import { resolveExtraEnv } from '../../harness/recipe/recipe-config.ts'
 import { siblingDomain } from '../../harness/run/domain.ts'
@@ -71,3 +72,37 @@ describe('recipe.ts', () => {
     expect(await loadError(`export const recipe = {}\n`)).toMatch(/has no default export/)
   })
 })
+
+test('a recipe.ts outside an ES module scope that cannot load says how to make one', async () => {
+  const make = (esm: boolean) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccci-scope-recipe-'))
+    mkdirSync(join(dir, 'scoped'))
+    if (esm) {
+      writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n')
+    }
+    writeFileSync(
+      join(dir, 'scoped', 'recipe.ts'),
+      `import { defineRecipe } from ${JSON.stringify(join(process.cwd(), 'harness', 'index.ts'))}\nexport default defineRecipe({})\n`,
+    )
+    return dir
+  }
+  const [cjs, esm] = [make(false), make(true)]
+  try {
+    const error = await loadRecipeConfig({ name: 'scoped', dir: join(cjs, 'scoped') }).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toMatchObject({ code: 'CCCI_RECIPE_CONFIG_LOAD' })
+    expect((error as CcciError).hint).toContain(
+      `put a package.json with {"type": "module"} in ${cjs}`,
+    )
+    // The same file in an ES module scope loads as ESM (test/e2e/host-access.test.ts runs such a
+    // recipe); here, inside a test worker, it may still fail for other reasons, never for the scope.
+    const scoped = await loadRecipeConfig({ name: 'scoped', dir: join(esm, 'scoped') }).catch(
+      (e: unknown) => e,
+    )
+    expect((scoped as CcciError | undefined)?.hint ?? '').not.toContain('loads as CommonJS')
+  } finally {
+    rmSync(cjs, { recursive: true, force: true })
+    rmSync(esm, { recursive: true, force: true })
+  }
+}, 60_000)
