@@ -215,8 +215,9 @@ describe.each(names)('the %s driver', (name) => {
     const result = await s.driver.deploy(s.app, { version: BASE, timeoutMs: 120_000 })
     expect(result).toMatchObject({ deployed: true, version: BASE, chaos: false })
     expect(result.chaosVersion).toBeUndefined()
-    const { durationMs, ...deployed } = result
+    const { durationMs, hostAccess, ...deployed } = result
     expect(durationMs).toBeGreaterThan(0)
+    expect(hostAccess, 'the fixture asks nothing of the host').toEqual([])
     expect(deployed).toEqual(await s.direct.state(s.app))
     record(name, 'deployed', deployed)
     const ps = (await s.driver.ps(s.app)).map(({ service, image, desired, running }) => ({
@@ -235,8 +236,9 @@ describe.each(names)('the %s driver', (name) => {
     const s = subject(name)
     await sh(s, 'printf kept > /var/www/.upgrade-marker')
     await checkout(s.app.recipeDir, s.head)
-    const { durationMs, ...after } = await s.driver.deploy(s.app, { chaos: true })
+    const { durationMs, hostAccess, ...after } = await s.driver.deploy(s.app, { chaos: true })
     expect(durationMs).toBeGreaterThan(0)
+    expect(hostAccess).toEqual([])
     expect(after).toMatchObject({
       deployed: true,
       chaos: true,
