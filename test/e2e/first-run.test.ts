@@ -33,6 +33,22 @@ describe('vitest run --project <recipe>', () => {
     await expectNothingLeft(run.result!)
   })
 
+  test("--reporter=junit replaces Vitest's reporters, never the results: result files, LIFECYCLE and the closing line", async () => {
+    const run = await runRecipe({
+      projects: ['tiny-html (install)'],
+      src: repo.path,
+      vitestArgs: ['--reporter=junit'],
+    })
+    expect(run.output).toMatch(/^LIFECYCLE install: pass \|/m)
+    expect(run.output).toMatch(/^\d+ passed, 0 failed$/m)
+    expect(run.result?.tiers[0]).toMatchObject({ tier: 'install', status: 'pass' })
+    for (const file of ['summary.md', 'junit.xml']) {
+      expect(existsSync(join(run.resultsDir ?? '', file)), file).toBe(true)
+    }
+    expect(run.code, run.output).toBe(0)
+    await expectNothingLeft(run.result!)
+  })
+
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     test(`${signal} mid-tier cancels the run and still tears everything down`, async () => {
       const hold = mkdtempSync(join(tmpdir(), 'ccci-hold-'))

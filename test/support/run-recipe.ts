@@ -16,6 +16,8 @@ export interface RunOptions {
   recipeDirs?: string[]
   env?: Record<string, string | undefined>
   timeoutMs?: number
+  /** More Vitest options, e.g. `--reporter=junit`. */
+  vitestArgs?: string[]
 }
 
 export interface RunOutcome {
@@ -33,6 +35,7 @@ export function startRun(options: RunOptions): StartedCommand {
       join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
       'run',
       ...options.projects.flatMap((p) => ['--project', p]),
+      ...(options.vitestArgs ?? []),
     ],
     {
       cwd: REPO_ROOT,
