@@ -122,74 +122,74 @@ export type AccessStack = z.infer<typeof AccessStackSchema>
 const DOCKER_SOCKET = /(^|\/)docker\.sock$/
 const OWNER_LABEL = /^cc-ci\./
 
-function serviceFindings(
-  name: string,
-  service: z.infer<typeof Service>,
-  stack: AccessStack,
-): HostAccessFinding[] {
-  const found: HostAccessFinding[] = []
-  const add = (kind: HostAccessFinding['kind'], key: string, value: string) =>
-    found.push({
+type Service = z.infer<typeof Service>
+type Found = [kind: HostAccessFinding['kind'], key: string, value: string]
+
+/** Bind mounts (the Docker socket apart), devices and published ports of a service. */
+function mountsAndPorts(service: Service): Found[] {
+  const found: Found[] = []
+  for (const volume of service.volumes ?? []) {
+    const mount = typeof volume === 'string' ? parseShortVolume(volume) : volume
+    if (mount.type === 'bind' && mount.source !== undefined) {
+      const kind = DOCKER_SOCKET.test(mount.source) ? 'docker-socket' : 'bind-mount'
+      found.push([kind, 'volumes', mount.source])
+    }
+  }
+  for (const device of service.devices ?? []) {
+    const source = typeof device === 'string' ? device.split(':')[0] : device.source
+    found.push(['device', 'devices', source ?? '?'])
+  }
+  for (const port of service.ports ?? []) {
+    const published = typeof port === 'object' ? port.published : String(port).split(':').at(-2)
+    if (published !== undefined && published !== '') {
+      found.push(['published-port', 'ports', String(published)])
+    }
+  }
+  return found
+}
+
+/** Privileges, capabilities, host namespaces and cc-ci labels of a service. */
+function privilegesAndLabels(service: Service, stack: AccessStack): Found[] {
+  const found: Found[] = []
+  if (service.privileged === true) {
+    found.push(['privileged', 'privileged', 'true'])
+  }
+  found.push(...(service.cap_add ?? []).map((cap): Found => ['capability', 'cap_add', cap]))
+  if (service.network_mode === 'host') {
+    found.push(['host-network', 'network_mode', 'host'])
+  }
+  const networks = Array.isArray(service.networks)
+    ? service.networks
+    : Object.keys(service.networks ?? {})
+  for (const network of networks) {
+    if (network === 'host' || stack.networks[network]?.name === 'host') {
+      found.push(['host-network', 'networks', network])
+    }
+  }
+  if (service.pid === 'host') {
+    found.push(['host-pid', 'pid', 'host'])
+  }
+  if (service.ipc === 'host') {
+    found.push(['host-ipc', 'ipc', 'host'])
+  }
+  const labels = [...service.labels, ...(service.deploy?.labels ?? [])]
+  found.push(
+    ...labels.filter((l) => OWNER_LABEL.test(l)).map((l): Found => ['owner-label', 'labels', l]),
+  )
+  return found
+}
+
+function serviceFindings(name: string, service: Service, stack: AccessStack): HostAccessFinding[] {
+  return [...mountsAndPorts(service), ...privilegesAndLabels(service, stack)].map(
+    ([kind, key, value]) => ({
       where: `service ${name}`,
       service: name,
       kind,
       key,
       value,
       grantable: kind !== 'owner-label',
-    })
-  for (const volume of service.volumes ?? []) {
-    const mount = typeof volume === 'string' ? parseShortVolume(volume) : volume
-    if (mount.type === 'bind' && mount.source !== undefined) {
-      add(
-        DOCKER_SOCKET.test(mount.source) ? 'docker-socket' : 'bind-mount',
-        'volumes',
-        mount.source,
-      )
-    }
-  }
-  if (service.privileged === true) {
-    add('privileged', 'privileged', 'true')
-  }
-  for (const capability of service.cap_add ?? []) {
-    add('capability', 'cap_add', capability)
-  }
-  if (service.network_mode === 'host') {
-    add('host-network', 'network_mode', 'host')
-  }
-  const networks = Array.isArray(service.networks)
-    ? service.networks
-    : Object.keys(service.networks ?? {})
-  for (const network of networks) {
-    const entry = stack.networks[network]
-    if (network === 'host' || entry?.name === 'host') {
-      add('host-network', 'networks', network)
-    }
-  }
-  if (service.pid === 'host') {
-    add('host-pid', 'pid', 'host')
-  }
-  if (service.ipc === 'host') {
-    add('host-ipc', 'ipc', 'host')
-  }
-  for (const device of service.devices ?? []) {
-    add(
-      'device',
-      'devices',
-      typeof device === 'string' ? (device.split(':')[0] ?? device) : (device.source ?? '?'),
-    )
-  }
-  for (const port of service.ports ?? []) {
-    const published = typeof port === 'object' ? port.published : String(port).split(':').at(-2)
-    if (published !== undefined && published !== '') {
-      add('published-port', 'ports', String(published))
-    }
-  }
-  for (const label of [...service.labels, ...(service.deploy?.labels ?? [])].filter((l) =>
-    OWNER_LABEL.test(l),
-  )) {
-    add('owner-label', 'labels', label)
-  }
-  return found
+    }),
+  )
 }
 
 /** `source:target[:mode]` of the short volume syntax: a source that is a path is a bind mount. */

@@ -48,6 +48,23 @@ function moduleScope(dir: string): 'module' | 'commonjs' {
   }
 }
 
+/** Why a recipe.ts did not load, with the way out (an ES module scope when it loaded as CommonJS). */
+function loadError(file: string, error: unknown): CcciError {
+  const scope = moduleScope(dirname(file))
+  return new CcciError(
+    'CCCI_RECIPE_CONFIG_LOAD',
+    `${file} does not load: ${error instanceof Error ? error.message : String(error)}`,
+    {
+      hint:
+        'fix the syntax or import error in that file; it must `export default defineRecipe({...})`' +
+        (scope === 'module'
+          ? ''
+          : `; it loads as CommonJS, where the harness cannot load: put a package.json with {"type": "module"} in ${dirname(dirname(file))} (or above)`),
+      cause: error,
+    },
+  )
+}
+
 /** How long a recipe.ts may take to load (its top-level code included). */
 export const RECIPE_LOAD_TIMEOUT_MS = 30_000
 
@@ -98,19 +115,7 @@ export async function loadRecipeConfig(
     if (error instanceof CcciError) {
       throw error
     }
-    const scope = moduleScope(dirname(file))
-    throw new CcciError(
-      'CCCI_RECIPE_CONFIG_LOAD',
-      `${file} does not load: ${error instanceof Error ? error.message : String(error)}`,
-      {
-        hint:
-          'fix the syntax or import error in that file; it must `export default defineRecipe({...})`' +
-          (scope === 'module'
-            ? ''
-            : `; it loads as CommonJS, where the harness cannot load: put a package.json with {"type": "module"} in ${dirname(dirname(file))} (or above)`),
-        cause: error,
-      },
-    )
+    throw loadError(file, error)
   }
   // A recipe.ts outside an ESM package loads as CommonJS: its default export is one level down.
   const inner = module.default as { default?: unknown; __esModule?: unknown } | undefined

@@ -4,14 +4,61 @@ import { CcciError } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import { redact } from '../redaction/redact.ts'
 import { anyTierFailed, decideResult, grantedAccess } from '../results/decide-result.ts'
-import { writeResultFiles } from '../results/report-files.ts'
+import { writeResultFiles, type CleanupReport } from '../results/report-files.ts'
 import type { RunLint } from '../run/lint-head.ts'
 import { loadRunSecrets } from '../run/run-secrets.ts'
 import type { RunHandle } from '../run/setup-run.ts'
-import { tryReadState } from '../run/state.ts'
+import { tryReadState, type RunState } from '../run/state.ts'
 import { closeRun, teardownRun } from '../run/teardown-run.ts'
 import { readTrigger } from '../run/trigger.ts'
 import { countTests, selectedTiers, summaryLines, tierTallies } from './test-outcomes.ts'
+
+interface ResultParts {
+  input: FinishInput
+  state: RunState | undefined
+  tallies: ReturnType<typeof tierTallies>
+  unhandled: number
+  report: CleanupReport
+}
+
+/** The verdict, decided once and written; the LIFECYCLE line (or why there is none). */
+function reportResult({ input, state, tallies, unhandled, report }: ResultParts): void {
+  const { handle, vitest } = input
+  const out = (line: string) => process.stdout.write(`${line}\n`)
+  const context = handle.context
+  if (context === undefined) {
+    out(
+      `\nLIFECYCLE not run: the run stopped before deploying\n${input.setupError ?? 'no recipe tier was selected'}`,
+    )
+    return
+  }
+  const provided = vitest === undefined ? [] : selectedTiers(vitest)
+  const result = decideResult({
+    run: context,
+    source: {
+      src: provided[0]?.source?.src ?? '',
+      ref: provided[0]?.source?.ref,
+      pr: readTrigger().pr,
+    },
+    tallies,
+    selected: new Set(provided.map((p) => p.tier)),
+    empty: new Set(provided[0]?.emptyTiers ?? []),
+    plans: provided.map((p) => p.plan),
+    interrupted: input.interrupted,
+    unhandledErrors: unhandled,
+    deployCount: state?.installs ?? 0,
+    lint: state?.data.lint as RunLint | undefined,
+    cleanup: report,
+    startedAt: input.startedAt,
+    finishedAt: new Date().toISOString(),
+    hostAccess: grantedAccess([state?.data['install.deployed'], state?.data['upgrade.after']]),
+  })
+  writeResultFiles(context.resultsDir, result)
+  out(
+    `\n${redact(result.lifecycle)}  (deploy count ${result.deployCount}, level ${result.level}/5)`,
+  )
+  out(`results: ${context.resultsDir}`)
+}
 
 export interface FinishInput {
   handle: RunHandle
@@ -31,7 +78,6 @@ export interface FinishInput {
 export async function finishRun(input: FinishInput): Promise<void> {
   const { handle, vitest, log } = input
   const settings = loadSettings()
-  const out = (line: string) => process.stdout.write(`${line}\n`)
   const runDir = handle.opened?.runDir
   if (runDir !== undefined) {
     // Secrets the tiers created (an upgrade's new ones) were recorded by the workers.
@@ -46,39 +92,7 @@ export async function finishRun(input: FinishInput): Promise<void> {
     unhandled > 0 ||
     input.interrupted !== undefined
   const report = await teardownRun(settings, handle, log, failed)
-  const context = handle.context
-  if (context === undefined) {
-    out(
-      `\nLIFECYCLE not run: the run stopped before deploying\n${input.setupError ?? 'no recipe tier was selected'}`,
-    )
-  } else {
-    const provided = vitest === undefined ? [] : selectedTiers(vitest)
-    const result = decideResult({
-      run: context,
-      source: {
-        src: provided[0]?.source?.src ?? '',
-        ref: provided[0]?.source?.ref,
-        pr: readTrigger().pr,
-      },
-      tallies,
-      selected: new Set(provided.map((p) => p.tier)),
-      empty: new Set(provided[0]?.emptyTiers ?? []),
-      plans: provided.map((p) => p.plan),
-      interrupted: input.interrupted,
-      unhandledErrors: unhandled,
-      deployCount: state?.installs ?? 0,
-      lint: state?.data.lint as RunLint | undefined,
-      cleanup: report,
-      startedAt: input.startedAt,
-      finishedAt: new Date().toISOString(),
-      hostAccess: grantedAccess([state?.data['install.deployed'], state?.data['upgrade.after']]),
-    })
-    writeResultFiles(context.resultsDir, result)
-    out(
-      `\n${redact(result.lifecycle)}  (deploy count ${result.deployCount}, level ${result.level}/5)`,
-    )
-    out(`results: ${context.resultsDir}`)
-  }
+  reportResult({ input, state, tallies, unhandled, report })
   closeRun(settings, handle, report, log)
   process.stdout.write(summaryLines(countTests(modules, unhandled)))
   if (!report.ok) {
