@@ -6,6 +6,7 @@ import { janitorCommand } from './janitor-command.ts'
 import { planCommand } from './plan-command.ts'
 import { runCommand } from './run-command.ts'
 import { testCommand } from './test-command.ts'
+import { vitestCommand } from './vitest-command.ts'
 
 export const commands: Record<string, Command> = {
   demo: demoCommand,
@@ -15,9 +16,12 @@ export const commands: Record<string, Command> = {
   host: hostCommand,
   janitor: janitorCommand,
   check: checkCommand,
+  vitest: vitestCommand,
 }
 
 export function usage(): string {
   const lines = Object.values(commands).map((c) => `  ccci ${c.usage}\n      ${c.summary}`)
-  return `cc-ci: continuous integration for Co-op Cloud recipes\n\nusage:\n${lines.join('\n')}\n`
+  const env =
+    '  eval "$(./ccci env)"\n      put the Node cc-ci runs on first on PATH in this shell (then `npx vitest ...` works)'
+  return `cc-ci: continuous integration for Co-op Cloud recipes\n\nusage:\n${[...lines, env].join('\n')}\n`
 }

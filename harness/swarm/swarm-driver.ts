@@ -299,7 +299,7 @@ export class SwarmDriver implements AppDriver {
     }
   }
 
-  /** The checks of `abra recipe lint` the driver can make itself (harness/swarm/lint.ts). */
+  /** The checks of `abra recipe lint` the driver can make itself (harness/coop/lint.ts). */
   lint(app: AppRef): Promise<LintResult> {
     return lintRecipe(app)
   }
