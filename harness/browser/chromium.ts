@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { CcciError, describeError } from '../errors.ts'
 import { CHROMIUM_PATH, requireChromium } from './chromium-path.ts'
 
@@ -69,6 +69,8 @@ export async function launchBrowser(
   const userDataDir = mkdtempSync(join(tmpdir(), 'ccci-chromium-'))
   let context: BrowserContext
   try {
+    // Loaded when a browser is launched, not with every tier file that imports the harness.
+    const { chromium } = await import('playwright-core')
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath,
       args: chromiumArgs(target),

@@ -9,7 +9,9 @@
  * - `runPlaywrightSuite` / `suiteFailure`: a recipe repo's own `*.spec.ts` suite under
  *   `playwright test` (generic/custom/playwright-suite.test.ts).
  */
-import { expect as playwrightExpect } from '@playwright/test'
+import { createRequire } from 'node:module'
+import type * as PlaywrightTest from '@playwright/test'
+import type { Expect } from '@playwright/test'
 
 export type { BrowserContext, Locator, Page } from 'playwright-core'
 export {
@@ -33,8 +35,27 @@ export {
 } from './playwright-suite.ts'
 export { appTarget, spkiHash, verifiedServerSpki } from './trust.ts'
 
+type WebExpect = Expect<object>
+
+let loaded: WebExpect | undefined
+
+/** Playwright's test library, loaded on first use (it costs a second to import). */
+function playwrightExpect(): WebExpect {
+  if (loaded === undefined) {
+    const require = createRequire(import.meta.url)
+    const { expect } = require('@playwright/test') as typeof PlaywrightTest
+    loaded = expect.configure({ timeout: 15_000 })
+  }
+  return loaded
+}
+
 /**
  * Playwright's `expect`, for web-first assertions that retry until they hold or 15 s pass
- * (`await expect(page.getByRole('heading')).toHaveText('Hello')`).
+ * (`await expect(page.getByRole('heading')).toHaveText('Hello')`). Playwright loads on its first
+ * call, so tier files that never open a browser do not pay for it.
  */
-export const expect = playwrightExpect.configure({ timeout: 15_000 })
+export const expect: WebExpect = new Proxy(function webExpect() {} as unknown as WebExpect, {
+  apply: (_target, _this, args: unknown[]) =>
+    (playwrightExpect() as (...a: unknown[]) => unknown)(...args),
+  get: (_target, property) => Reflect.get(playwrightExpect(), property) as unknown,
+})
