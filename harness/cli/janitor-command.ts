@@ -46,6 +46,9 @@ export const janitorCommand: Command = {
       return 0
     }
     const report = await reapOrphans(settings, orphans, log)
+    for (const removed of report.removed) {
+      process.stdout.write(`  removed ${removed}\n`)
+    }
     process.stdout.write(`removed ${report.removed.length}, failed ${report.failed.length}\n`)
     for (const failure of report.failed) {
       process.stdout.write(`  could not remove ${failure}\n`)

@@ -1,11 +1,15 @@
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { commitChange } from '../support/commit-change.ts'
 import { listServices } from '../../harness/docker/index.ts'
 import { RUN_LABEL } from '../../harness/janitor/owner-labels.ts'
-import { FIXTURE_CONFIG, fixtureRepo } from '../support/fixtures.ts'
+import { readLeases } from '../../harness/janitor/lease.ts'
+import { loadSettings } from '../../harness/config/settings.ts'
+import { tryCommand } from '../../harness/process/index.ts'
+import type { RunResult } from '../../harness/results/report-files.ts'
+import { FIXTURE_CONFIG, fixtureRepo, REPO_ROOT } from '../support/fixtures.ts'
 import { expectNothingLeft, finishRun, runRecipe, startRun } from '../support/run-recipe.ts'
 
 let repo: Awaited<ReturnType<typeof fixtureRepo>>
@@ -75,6 +79,39 @@ describe('vitest run --project <recipe>', () => {
       await expectNothingLeft(run.result!)
     })
   }
+
+  test('SIGKILL mid-tier leaves the run behind; `./ccci janitor` unwinds its cleanup stack and nothing is left', async () => {
+    const hold = mkdtempSync(join(tmpdir(), 'ccci-hold-'))
+    const started = startRun({
+      projects: ['tiny-html'],
+      src: repo.path,
+      env: { CCCI_TEST_HOLD: hold },
+    })
+    const deadline = Date.now() + 180_000
+    while (!existsSync(join(hold, 'ready')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+    expect(existsSync(join(hold, 'ready')), 'the run reached the holding test').toBe(true)
+    const lease = readLeases(loadSettings().home).find((l) => l.pid === started.pid)
+    expect(lease, 'the run holds a lease').toBeDefined()
+    // No teardown: the main process and the tier worker die at once, as in a crash.
+    process.kill(Number(readFileSync(join(hold, 'ready'), 'utf8')), 'SIGKILL')
+    started.kill('SIGKILL')
+    await started.result
+    rmSync(hold, { recursive: true, force: true })
+    expect((await runServices()).length, 'the dead run left its app').toBeGreaterThan(0)
+    const janitor = await tryCommand('bash', [join(REPO_ROOT, 'ccci'), 'janitor'], {
+      cwd: REPO_ROOT,
+      timeoutMs: 300_000,
+    })
+    expect(janitor.exitCode, janitor.stdout + janitor.stderr).toBe(0)
+    expect(janitor.stdout).toContain(`run ${lease?.runId} (tiny-html)`)
+    // The dead run's own cleanup stack was unwound first, with the teardown's undo steps.
+    expect(janitor.stdout).toContain(`removed undeploy ${lease?.stack}`)
+    expect(janitor.stdout).toMatch(/removed env file \S+\.env/)
+    expect(janitor.stdout).toMatch(/removed [1-9]\d*, failed 0/)
+    await expectNothingLeft({ runId: lease?.runId ?? '', domain: lease?.domain ?? '' } as RunResult)
+  })
 
   test('a deploy that fails names the failing service and its task error, and cleans up', async () => {
     const broken = await fixtureRepo('tiny-html')
