@@ -22,6 +22,22 @@ afterAll(() => {
   repo.cleanup()
 })
 
+/** A run of tiny-html started and held in its custom tier (the app deployed) until it is stopped. */
+async function heldRun(): Promise<{ hold: string; started: ReturnType<typeof startRun> }> {
+  const hold = mkdtempSync(join(tmpdir(), 'ccci-hold-'))
+  const started = startRun({
+    projects: ['tiny-html'],
+    src: repo.path,
+    env: { CCCI_TEST_HOLD: hold },
+  })
+  const deadline = Date.now() + 180_000
+  while (!existsSync(join(hold, 'ready')) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  expect(existsSync(join(hold, 'ready')), 'the run reached the holding test').toBe(true)
+  return { hold, started }
+}
+
 async function runServices(): Promise<string[]> {
   return (await listServices({ labels: { [RUN_LABEL]: true } })).map((s) => s.name)
 }
@@ -55,17 +71,7 @@ describe('vitest run --project <recipe>', () => {
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     test(`${signal} mid-tier cancels the run and still tears everything down`, async () => {
-      const hold = mkdtempSync(join(tmpdir(), 'ccci-hold-'))
-      const started = startRun({
-        projects: ['tiny-html'],
-        src: repo.path,
-        env: { CCCI_TEST_HOLD: hold },
-      })
-      const deadline = Date.now() + 180_000
-      while (!existsSync(join(hold, 'ready')) && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 250))
-      }
-      expect(existsSync(join(hold, 'ready')), 'the run reached the holding test').toBe(true)
+      const { hold, started } = await heldRun()
       expect(
         (await runServices()).length,
         'the app is deployed while the tier runs',
@@ -81,17 +87,7 @@ describe('vitest run --project <recipe>', () => {
   }
 
   test('SIGKILL mid-tier leaves the run behind; `./ccci janitor` unwinds its cleanup stack and nothing is left', async () => {
-    const hold = mkdtempSync(join(tmpdir(), 'ccci-hold-'))
-    const started = startRun({
-      projects: ['tiny-html'],
-      src: repo.path,
-      env: { CCCI_TEST_HOLD: hold },
-    })
-    const deadline = Date.now() + 180_000
-    while (!existsSync(join(hold, 'ready')) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 250))
-    }
-    expect(existsSync(join(hold, 'ready')), 'the run reached the holding test').toBe(true)
+    const { hold, started } = await heldRun()
     const lease = readLeases(loadSettings().home).find((l) => l.pid === started.pid)
     expect(lease, 'the run holds a lease').toBeDefined()
     // No teardown: the main process and the tier worker die at once, as in a crash.
