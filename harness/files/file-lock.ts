@@ -59,7 +59,7 @@ export async function withLock<T>(
   } finally {
     // Only our own lock: never remove one that somebody else holds now.
     if (readOwner(lockDir) === token) {
-      rmSync(lockDir, { recursive: true, force: true })
+      removeLock(lockDir)
     }
   }
 }
@@ -116,11 +116,26 @@ export function breakStaleLock(lockDir: string, inspected: string | undefined): 
     if (readOwner(lockDir) !== inspected) {
       return false
     }
-    rmSync(lockDir, { recursive: true, force: true })
+    removeLock(lockDir)
     return true
   } finally {
     rmSync(marker, { recursive: true, force: true })
   }
+}
+
+/**
+ * Removes a lock in one step: renamed away first, then deleted. Deleting it in place would leave,
+ * for a moment, an empty folder that a waiter's rename (which replaces an empty folder) takes,
+ * and the rest of the deletion would then remove that waiter's fresh lock.
+ */
+function removeLock(lockDir: string): void {
+  const gone = `${lockDir}.gone-${randomUUID()}`
+  try {
+    renameSync(lockDir, gone)
+  } catch {
+    return
+  }
+  rmSync(gone, { recursive: true, force: true })
 }
 
 function ownerAlive(owner: string): boolean {
