@@ -36,7 +36,7 @@ import { registerSecret } from '../redaction/redact.ts'
 import { assertNewApp, readAppEnv } from '../coop/app-env.ts'
 import { checkHostAccess } from '../coop/host-access-check.ts'
 import type { HostAccessGrant } from '../coop/host-access.ts'
-import { renderApp, type RenderedApp } from '../coop/render-app.ts'
+import { renderApp } from '../coop/render-app.ts'
 import { appSecrets, STACK_LABEL } from '../coop/app-secrets.ts'
 import { deployChoice } from '../coop/deploy-choice.ts'
 import { describeConvergence, serviceConvergence, waitForConvergence } from './converge.ts'
@@ -103,13 +103,9 @@ export class SwarmDriver implements AppDriver {
     readAppEnv(app)
   }
 
-  #render(app: AppRef): Promise<RenderedApp> {
-    return renderApp(app)
-  }
-
   async generateSecrets(app: AppRef): Promise<string[]> {
     const env = readAppEnv(app)
-    const { rendered } = await this.#render(app)
+    const { rendered } = await renderApp(app)
     const existing = new Set((await listSecrets()).map((s) => s.name))
     const created: string[] = []
     for (const plan of planSecrets(rendered, env)) {
@@ -139,7 +135,7 @@ export class SwarmDriver implements AppDriver {
     if (version !== undefined) {
       await checkout(app.recipeDir, version)
     }
-    const { rendered, vars, appEnv, files } = await this.#render(app)
+    const { rendered, vars, appEnv, files } = await renderApp(app)
     const hostAccess = checkHostAccess(app, rendered, this.#options.hostAccess ?? [], log)
     await this.#checkSecrets(app, rendered)
     const chaosVersion = chaos ? await chaosStamp(app.recipeDir) : undefined
