@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   CCCI_COMMAND_TIMEOUT: 'a command cc-ci ran did not finish in time',
   CCCI_COMPOSE_FILE_MISSING: 'a compose file the app uses does not exist in the recipe',
   CCCI_COMPOSE_FILE_PATH: 'COMPOSE_FILE names a file outside the recipe',
+  CCCI_COMPOSE_YAML: 'a compose file is not YAML, or its top-level secrets are not a map',
   CCCI_DEPS_UNAVAILABLE: 'recipe.ts declares deps, which cc-ci cannot provide yet',
   CCCI_DOCKER_API: 'a Docker API call failed',
   CCCI_DOCKER_CLI_OLD: 'the docker CLI has no `docker stack config`',
@@ -96,10 +97,15 @@ export const ERROR_CODES = {
   CCCI_RESTORE_NO_VOLUME: 'a backup holds a volume no service of the app mounts',
   CCCI_SECRETS_MISSING: 'secrets the app needs were not generated',
   CCCI_SECRET_LENGTH: 'a secret has an invalid `# length=` in .env.sample',
+  CCCI_SECRET_MODIFIER:
+    'a secret has a `# charset=` or `# generate=` cc-ci does not know, or `alnum`/`hex` without a length',
   CCCI_SECRET_NAME_LENGTH: 'a secret name is longer than swarm allows',
+  CCCI_SECRET_NOT_INSERTED:
+    'a secret marked `# generate=false` was not inserted before secrets were generated',
   CCCI_SECRET_VERSION: 'a secret name has no version',
   CCCI_SELECT_ONE_RECIPE: 'a run selects no recipe or more than one',
   CCCI_SETTINGS: 'an environment variable cc-ci reads is invalid',
+  CCCI_STACK_NAME_LENGTH: "a run domain's stack name is longer than abra keeps (45 characters)",
   CCCI_TEARDOWN: 'the teardown did not finish cleanly',
   CCCI_TRIGGER: 'the run input (SRC, REF, PR, QUICK) is invalid',
   CCCI_UNDEPLOY_TIMEOUT: 'a removed stack still has containers, volumes or networks',

@@ -4,6 +4,7 @@ import type { AppRef, BackupArtifact } from '../driver/app-driver.ts'
 import { CcciError } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import type { AbraCli } from './abra-cli.ts'
+import { deployedBackupPlan } from '../coop/deployed-backup-plan.ts'
 import { archiveContents } from './backup-archive.ts'
 import { abraError } from './run-abra.ts'
 import { parseSnapshots, saysNoSnapshots, SnapshotSchema, type Snapshot } from './snapshots.ts'
@@ -28,7 +29,8 @@ async function snapshots(cli: AbraCli, app: AppRef): Promise<Snapshot[]> {
 /**
  * `app backup create`, then the new snapshot found by listing snapshots before and after (the
  * output of `create` is no contract), downloaded into the backup folder so the artifact
- * can be inspected: which volumes and files it holds, and its size.
+ * can be inspected: which volumes and files it holds, and its size. The warnings of the
+ * deployed labels' plan (cc-ci reads them as backup-bot-two should) are logged and kept.
  */
 export async function createAbraBackup(
   cli: AbraCli,
@@ -36,6 +38,8 @@ export async function createAbraBackup(
   backupDir: string,
   log: Logger,
 ): Promise<BackupArtifact> {
+  const { warnings } = await deployedBackupPlan(app)
+  warnings.forEach((w) => log.warn(w))
   const before = new Set((await snapshots(cli, app)).map((s) => s.id))
   log.step(`backing up ${app.domain} with abra`)
   await cli.run(app, ['app', 'backup', 'create', app.domain, '--no-input'], {
@@ -58,7 +62,7 @@ export async function createAbraBackup(
       },
     )
   }
-  return download(cli, app, snapshot.id, backupDir, log)
+  return { ...(await download(cli, app, snapshot.id, backupDir, log)), warnings }
 }
 
 async function download(
@@ -67,7 +71,7 @@ async function download(
   id: string,
   backupDir: string,
   log: Logger,
-): Promise<BackupArtifact> {
+): Promise<Omit<BackupArtifact, 'warnings'>> {
   const dir = backupDir
   mkdirSync(dir, { recursive: true })
   const scratch = mkdtempSync(join(dir, '.download-'))

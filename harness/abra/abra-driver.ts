@@ -33,15 +33,16 @@ import { assertNewApp, readAppEnv } from '../coop/app-env.ts'
 import { appSecrets } from '../coop/app-secrets.ts'
 import { deployChoice } from '../coop/deploy-choice.ts'
 import { setEnvValues } from '../coop/env-file.ts'
-import { secretName, secretVersionVar } from '../coop/secrets.ts'
+import { checkInsertedSecrets, planSecrets } from '../coop/secrets.ts'
+import { checkStackNameLength } from '../coop/stack-name-limit.ts'
 import { readAppVolumeFile, writeAppVolumeFiles } from '../coop/app-volume-files.ts'
 import { deployedBackupPlan } from '../coop/deployed-backup-plan.ts'
 import { waitForStackGone } from '../docker/stack-gone.ts'
 import { extractJson, messagesOnly, parseWith } from './abra-output.ts'
-import { appAbraDirPath } from './app-abra-dir.ts'
+import { appAbraDirPath, createdChaosMarker } from './app-abra-dir.ts'
 import { AppListSchema, findApp, listedState } from './app-list.ts'
 import { AppPsSchema, psImages, psStates } from './app-ps.ts'
-import { parseGeneratedSecrets } from './generated-secrets.ts'
+import { generatedSecretNames, parseGeneratedSecrets } from './generated-secrets.ts'
 import { parseLintTable } from './lint-table.ts'
 import { abraError } from './run-abra.ts'
 import { AbraCli, type AbraTimeouts } from './abra-cli.ts'
@@ -95,6 +96,8 @@ export class AbraDriver implements AppDriver {
   }
 
   async newApp(app: AppRef, options: NewAppOptions): Promise<void> {
+    // abra truncates a longer stack name: its objects would not be the ones cc-ci looks for.
+    checkStackNameLength(app.domain)
     assertNewApp(app)
     const version = options.chaos === true ? undefined : options.version
     await this.#cli.run(
@@ -128,9 +131,19 @@ export class AbraDriver implements AppDriver {
     text = setEnvValues(text, { DOMAIN: app.domain }, { file: app.envFile })
     text = setEnvValues(text, options.env ?? {}, { file: app.envFile })
     writeFileSync(app.envFile, text, { mode: 0o600 })
+    const marker = createdChaosMarker(app, this.#options.workDir)
+    if (version === undefined) {
+      writeFileSync(marker, '')
+    } else {
+      rmSync(marker, { force: true })
+    }
   }
 
   async generateSecrets(app: AppRef): Promise<string[]> {
+    const { rendered, env, secretTemplates } = await renderApp(app)
+    const plans = planSecrets(rendered, env, secretTemplates)
+    // abra skips `generate=false` secrets: they must have been inserted already.
+    checkInsertedSecrets(plans, new Set((await appSecrets(app.stack)).map((s) => s.name)))
     const result = await this.#cli.call(app, [
       'app',
       'secret',
@@ -160,10 +173,7 @@ export class AbraDriver implements AppDriver {
         hint: 'abra names the secret it could not create; a name longer than 64 characters needs a shorter key or domain',
       })
     }
-    const env = readAppEnv(app).values
-    return generated.map(({ name }) =>
-      secretName(app.stack, name, env[secretVersionVar(name)] ?? 'v1'),
-    )
+    return generatedSecretNames(generated, plans, result.command)
   }
 
   async insertSecret(app: AppRef, name: string, version: string, value: string): Promise<void> {
@@ -193,7 +203,10 @@ export class AbraDriver implements AppDriver {
     }
     // As the swarm driver: an explicit version, else the one pinned in the env, else the tree;
     // abra deploys the pinned one itself when no version is named.
-    const { chaos, pinned } = deployChoice(options, readAppEnv(app))
+    const marker = createdChaosMarker(app, this.#options.workDir)
+    const { chaos, pinned } = deployChoice(options, readAppEnv(app), {
+      createdChaos: existsSync(marker),
+    })
     const version = chaos ? undefined : options.version
     // What abra will deploy, checked against the host-access policy first, as the swarm driver does.
     const target = chaos ? undefined : (version ?? pinned)
@@ -233,6 +246,10 @@ export class AbraDriver implements AppDriver {
         hint: 'abra says above which service did not converge; `docker service ps --no-trunc <stack>_<service>` shows why its tasks stopped',
       },
     )
+    if (!chaos) {
+      // abra pinned this version in the env: later deploys without one deploy it again.
+      rmSync(marker, { force: true })
+    }
     return { ...(await this.state(app)), durationMs: Date.now() - started, hostAccess }
   }
 

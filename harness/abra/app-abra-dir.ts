@@ -69,3 +69,12 @@ export function prepareAbraDir(app: AppRef, workDir: string): string {
   ensureLink(join(dir, 'recipes', app.recipe), resolve(app.recipeDir))
   return dir
 }
+
+/**
+ * A file in the app's own ABRA_DIR saying it was created with `app new --chaos`: later deploys
+ * without a version pass `--chaos` explicitly rather than infer it from what abra wrote into the
+ * env. Removed with that folder by `removeEnv`.
+ */
+export function createdChaosMarker(app: AppRef, workDir: string): string {
+  return join(appAbraDirPath(app, workDir), 'ccci-created-chaos')
+}

@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import type { SecretPlan } from '../coop/secrets.ts'
+import { CcciError } from '../errors.ts'
 import { extractJson, parseWith, unexpectedOutput } from './abra-output.ts'
 
 /**
@@ -46,4 +48,30 @@ export function parseGeneratedSecrets(
     json = undefined
   }
   return parseWith(GeneratedSecretsSchema, json, command, shown)
+}
+
+/**
+ * The Docker names of the secrets abra generated: each listed key (or full name) matched to the
+ * recipe's plan, whose name is the rendered compose `name:` (its version from whatever variable
+ * the recipe uses, e.g. `${SECRET_OVH_CONSUMER_KEY}`). A name the recipe does not declare is
+ * refused: cc-ci could not tell which secret it is, nor remove it.
+ */
+export function generatedSecretNames(
+  generated: readonly Pick<GeneratedSecret, 'name'>[],
+  plans: readonly Pick<SecretPlan, 'key' | 'name'>[],
+  command: string,
+): string[] {
+  return generated.map(({ name }) => {
+    const plan = plans.find((p) => p.key === name || p.name === name)
+    if (plan === undefined) {
+      throw new CcciError(
+        'CCCI_ABRA_OUTPUT',
+        `\`${command}\` generated a secret "${name}" that the recipe's compose files do not declare`,
+        {
+          hint: `the recipe declares ${plans.map((p) => p.key).join(', ') || 'no external secrets'}; is abra reading the same compose files (COMPOSE_FILE) as cc-ci?`,
+        },
+      )
+    }
+    return plan.name
+  })
 }

@@ -1,22 +1,13 @@
 import { posix } from 'node:path'
 import { CcciError } from '../errors.ts'
+import { BACKUPBOT, vocabularyWarnings } from './backupbot-vocabulary.ts'
 
 /**
- * The backupbot labels of backup-bot-two (git.coopcloud.tech/coop-cloud/backup-bot-two): which
- * services of a stack are backed up, their hooks, and which volume paths a backup holds. Pure:
- * no Docker here.
+ * The backup plan of a stack from its backupbot labels, as the Co-op Cloud backup spec
+ * (docs.coopcloud.tech/specs/backup/spec) reads them: `backupbot.backup=true` on a service
+ * enables backups of the stack, and then "by default all volumes MUST be backed up"; volume and
+ * hook labels may sit on any service. Pure: no Docker here. See docs/backup.md.
  */
-const BACKUPBOT = {
-  backup: 'backupbot.backup',
-  backupPreHook: 'backupbot.backup.pre-hook',
-  backupPostHook: 'backupbot.backup.post-hook',
-  restorePreHook: 'backupbot.restore.pre-hook',
-  restorePostHook: 'backupbot.restore.post-hook',
-  /** `backupbot.backup.volumes.<volume>=false` and `backupbot.backup.volumes.<volume>.path=a,b`. */
-  volumesPrefix: 'backupbot.backup.volumes.',
-  /** The pre-spec form: absolute paths inside the container, comma separated. */
-  legacyPath: 'backupbot.backup.path',
-} as const
 
 /** A service of a stack as the backup plan sees it. */
 export interface BackupServiceInput {
@@ -48,19 +39,20 @@ export interface BackupHooks {
   restorePost?: string
 }
 
-/** One backed-up service: its hooks and the volumes its labels select. */
-export interface ServiceBackup {
+/** The hooks one service carries (any service of the stack may). */
+export interface ServiceHooks {
   service: string
   hooks: BackupHooks
-  volumes: VolumeSelection[]
 }
 
 export interface BackupPlan {
-  /** Backed-up services, ordered by name. */
-  services: ServiceBackup[]
-  /** Every selected volume once, ordered by key; services sharing a volume have their paths merged. */
+  /** Services saying `backupbot.backup=true`, ordered by name; none: the stack is not backed up. */
+  labelled: string[]
+  /** Services with hooks, ordered by name. */
+  hooks: ServiceHooks[]
+  /** Every volume a service of the stack mounts, unless excluded; ordered by key. */
   volumes: VolumeSelection[]
-  /** Labels that had no effect, e.g. a path for a volume that is excluded. */
+  /** Labels cc-ci accepted but that did not do what they say, or that it does not know. */
   warnings: string[]
 }
 
@@ -84,7 +76,7 @@ function labelError(service: string, label: string, value: string, problem: stri
     'CCCI_BACKUPBOT_LABEL',
     `service ${service}: label ${label}=${JSON.stringify(value)} ${problem}`,
     {
-      hint: 'fix the label in the recipe compose file: `backupbot.backup=true` marks a service, `backupbot.backup.volumes.<volume>=false` leaves a volume out, `backupbot.backup.volumes.<volume>.path=a,b` selects paths relative to the volume root',
+      hint: 'fix the label in the recipe compose file: `backupbot.backup=true` marks the stack, `backupbot.backup.volumes.<volume>=false` leaves a volume out, `backupbot.backup.volumes.<volume>.path=a,b` selects paths relative to the volume root',
     },
   )
 }
@@ -117,82 +109,68 @@ function splitList(value: string): string[] {
     .filter((p) => p !== '')
 }
 
-interface VolumeLabels {
-  included: Map<string, boolean>
-  paths: Map<string, { label: string; value: string }>
+/** A path selection for one volume and the label it came from (for warnings). */
+interface Selection {
+  key: string
+  path: string | undefined
+  source: string
 }
 
-/** `backupbot.backup.volumes.*` labels, by volume key. */
-function volumeLabels(service: BackupServiceInput, keys: ReadonlySet<string>): VolumeLabels {
-  const result: VolumeLabels = { included: new Map(), paths: new Map() }
-  for (const [label, value] of Object.entries(service.labels)) {
+/** What the labels of the whole stack say about each volume key. */
+interface VolumeRules {
+  /** `volumes.<key>=true|false`, with the service and label that said it. */
+  flags: Map<string, { included: boolean; source: string }>
+  selections: Selection[]
+}
+
+/** `backupbot.backup.volumes.<key>[.path]` of one service; keys no service mounts only warn. */
+function specRules(
+  service: BackupServiceInput,
+  mounted: ReadonlyMap<string, string>,
+  rules: VolumeRules,
+  warnings: string[],
+): void {
+  const labels = Object.entries(service.labels).sort(([a], [b]) => a.localeCompare(b))
+  for (const [label, value] of labels) {
     if (!label.startsWith(BACKUPBOT.volumesPrefix)) {
       continue
     }
     const rest = label.slice(BACKUPBOT.volumesPrefix.length)
-    const isPath = rest.endsWith('.path')
+    const isPath = rest.endsWith('.path') && !mounted.has(rest)
     const key = isPath ? rest.slice(0, -'.path'.length) : rest
-    if (!keys.has(key)) {
-      const mounted = [...keys].join(', ') || 'none'
-      throw labelError(
-        service.name,
-        label,
-        value,
-        `names volume "${key}", which the service does not mount (it mounts: ${mounted})`,
+    const source = `service ${service.name}: ${label}`
+    if (!mounted.has(key)) {
+      const keys = [...mounted.keys()].join(', ') || 'none'
+      warnings.push(
+        `${source} has no effect: no service of the stack mounts a volume "${key}" (mounted: ${keys})`,
       )
-    }
-    if (isPath) {
-      result.paths.set(key, { label, value })
       continue
     }
-    const flag = value.trim().toLowerCase()
-    if (flag !== 'true' && flag !== 'false') {
-      throw labelError(service.name, label, value, 'must be true or false')
-    }
-    result.included.set(key, flag === 'true')
-  }
-  return result
-}
-
-/** Volumes selected by the spec's labels: all mounted volumes unless excluded, paths if given. */
-function specVolumes(
-  service: BackupServiceInput,
-  mounts: ReadonlyMap<string, string>,
-  warnings: string[],
-): VolumeSelection[] {
-  const labels = volumeLabels(service, new Set(mounts.keys()))
-  const selections: VolumeSelection[] = []
-  for (const [key, volume] of mounts) {
-    const pathLabel = labels.paths.get(key)
-    if (labels.included.get(key) === false) {
-      if (pathLabel !== undefined) {
-        warnings.push(
-          `service ${service.name}: ${pathLabel.label} ignored: volume ${key} is excluded`,
-        )
+    if (!isPath) {
+      const flag = value.trim().toLowerCase()
+      if (flag !== 'true' && flag !== 'false') {
+        throw labelError(service.name, label, value, 'must be true or false')
       }
+      const earlier = rules.flags.get(key)
+      if (earlier !== undefined && earlier.included !== (flag === 'true')) {
+        throw labelError(service.name, label, value, `contradicts ${earlier.source}`)
+      }
+      rules.flags.set(key, { included: flag === 'true', source })
       continue
     }
-    if (pathLabel === undefined) {
-      selections.push({ key, volume, paths: 'all' })
-      continue
-    }
-    const fail = (problem: string) =>
-      labelError(service.name, pathLabel.label, pathLabel.value, problem)
-    const paths = splitList(pathLabel.value)
+    const fail = (problem: string) => labelError(service.name, label, value, problem)
+    const paths = splitList(value)
     if (paths.length === 0) {
       throw fail('lists no paths (remove the label to back up the whole volume)')
     }
-    selections.push({ key, volume, paths: mergePaths(paths.map((p) => volumeRelative(p, fail))) })
+    for (const path of paths) {
+      rules.selections.push({ key, path: volumeRelative(path, fail), source })
+    }
   }
-  return selections
 }
 
-/** The legacy `backupbot.backup.path`: absolute container paths mapped onto the mounted volumes. */
-function legacyVolumes(
-  stack: string,
-  service: BackupServiceInput,
-  value: string,
-): VolumeSelection[] {
+/** The legacy `backupbot.backup.path`: absolute container paths mapped onto the service's mounts. */
+function legacyRules(stack: string, service: BackupServiceInput, value: string): Selection[] {
   const fail = (problem: string) => labelError(service.name, BACKUPBOT.legacyPath, value, problem)
   const paths = splitList(value)
   if (paths.length === 0) {
@@ -201,8 +179,7 @@ function legacyVolumes(
   const mounts = [...service.mounts]
     .map((m) => ({ ...m, target: posix.normalize(m.target).replace(/(.)\/+$/, '$1') }))
     .sort((a, b) => b.target.length - a.target.length)
-  const byVolume = new Map<string, (string | undefined)[]>()
-  for (const raw of paths) {
+  return paths.map((raw) => {
     if (!raw.startsWith('/')) {
       throw fail(`has a relative path (${raw}); this form takes absolute paths in the container`)
     }
@@ -215,44 +192,63 @@ function legacyVolumes(
       throw fail(`has a path on no volume (${raw}); volumes are mounted at: ${targets}`)
     }
     const rest = posix.relative(mount.target, path)
-    byVolume.set(mount.volume, [
-      ...(byVolume.get(mount.volume) ?? []),
-      rest === '' ? undefined : rest,
-    ])
-  }
-  return [...byVolume].map(([volume, selected]) => ({
-    key: volumeKey(stack, volume),
-    volume,
-    paths: mergePaths(selected),
-  }))
+    return {
+      key: volumeKey(stack, mount.volume),
+      path: rest === '' ? undefined : rest,
+      source: `service ${service.name}: ${BACKUPBOT.legacyPath}`,
+    }
+  })
 }
 
-/** What one backed-up service's labels select. */
-function serviceBackup(
+/** The volume labels of every service of the stack, checked against what the stack mounts. */
+function volumeRules(
   stack: string,
-  service: BackupServiceInput,
+  services: readonly BackupServiceInput[],
+  mounted: ReadonlyMap<string, string>,
   warnings: string[],
-): ServiceBackup {
-  const mounts = new Map<string, string>()
-  for (const mount of service.mounts) {
-    mounts.set(volumeKey(stack, mount.volume), mount.volume)
-  }
-  const legacy = service.labels[BACKUPBOT.legacyPath]
-  let volumes: VolumeSelection[]
-  if (legacy === undefined) {
-    volumes = specVolumes(service, mounts, warnings)
-  } else {
-    const mixed = Object.keys(service.labels).find((l) => l.startsWith(BACKUPBOT.volumesPrefix))
-    if (mixed !== undefined) {
-      throw labelError(
-        service.name,
-        BACKUPBOT.legacyPath,
-        legacy,
-        `is mixed with ${mixed}; use one form (backupbot.backup.volumes.<volume>.path is the current one)`,
-      )
+): VolumeRules {
+  const rules: VolumeRules = { flags: new Map(), selections: [] }
+  for (const service of services) {
+    const legacy = service.labels[BACKUPBOT.legacyPath]
+    if (legacy !== undefined) {
+      const mixed = Object.keys(service.labels).find((l) => l.startsWith(BACKUPBOT.volumesPrefix))
+      if (mixed !== undefined) {
+        throw labelError(
+          service.name,
+          BACKUPBOT.legacyPath,
+          legacy,
+          `is mixed with ${mixed}; use one form (backupbot.backup.volumes.<volume>.path is the current one)`,
+        )
+      }
+      rules.selections.push(...legacyRules(stack, service, legacy))
     }
-    volumes = legacyVolumes(stack, service, legacy)
+    specRules(service, mounted, rules, warnings)
   }
+  return rules
+}
+
+/** Every volume of the stack unless excluded, limited to the selected paths where any are. */
+function selectVolumes(
+  mounted: ReadonlyMap<string, string>,
+  rules: VolumeRules,
+  warnings: string[],
+): VolumeSelection[] {
+  const selections: VolumeSelection[] = []
+  for (const [key, volume] of [...mounted].sort(([a], [b]) => a.localeCompare(b))) {
+    const selected = rules.selections.filter((s) => s.key === key)
+    if (rules.flags.get(key)?.included === false) {
+      for (const source of new Set(selected.map((s) => s.source))) {
+        warnings.push(`${source} ignored: volume ${key} is excluded`)
+      }
+      continue
+    }
+    const paths = selected.length === 0 ? 'all' : mergePaths(selected.map((s) => s.path))
+    selections.push({ key, volume, paths })
+  }
+  return selections
+}
+
+function serviceHooks(service: BackupServiceInput): BackupHooks {
   const hook = (label: string): string | undefined => {
     const value = service.labels[label]?.trim()
     return value === undefined || value === '' ? undefined : value
@@ -263,36 +259,36 @@ function serviceBackup(
     restorePre: hook(BACKUPBOT.restorePreHook),
     restorePost: hook(BACKUPBOT.restorePostHook),
   }
-  return {
-    service: service.name,
-    hooks: Object.fromEntries(Object.entries(hooks).filter(([, v]) => v !== undefined)),
-    volumes: volumes.sort((a, b) => a.key.localeCompare(b.key)),
-  }
-}
-
-/** Every selected volume once; services that share a volume get their selections merged. */
-function mergeVolumes(services: readonly ServiceBackup[]): VolumeSelection[] {
-  const merged = new Map<string, { volume: string; selected: (string | undefined)[] }>()
-  for (const selection of services.flatMap((s) => s.volumes)) {
-    const entry = merged.get(selection.key) ?? { volume: selection.volume, selected: [] }
-    entry.selected.push(...(selection.paths === 'all' ? [undefined] : selection.paths))
-    merged.set(selection.key, entry)
-  }
-  return [...merged]
-    .map(([key, { volume, selected }]) => ({ key, volume, paths: mergePaths(selected) }))
-    .sort((a, b) => a.key.localeCompare(b.key))
+  return Object.fromEntries(Object.entries(hooks).filter(([, v]) => v !== undefined))
 }
 
 /**
  * The backup plan of a stack from its services' labels and volume mounts. Throws
- * `CCCI_BACKUPBOT_LABEL` for labels that make no sense (a path leaving its volume, a label naming
- * a volume the service does not mount, both label forms at once).
+ * `CCCI_BACKUPBOT_LABEL` for labels that make no sense (a path leaving its volume, a legacy path
+ * on no volume, contradicting or mixed label forms); warns about labels that have no effect.
  */
 export function backupPlan(stack: string, services: readonly BackupServiceInput[]): BackupPlan {
-  const warnings: string[] = []
-  const backedUp = services
-    .filter((s) => backupEnabled(s.labels))
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((s) => serviceBackup(stack, s, warnings))
-  return { services: backedUp, volumes: mergeVolumes(backedUp), warnings }
+  const sorted = [...services].sort((a, b) => a.name.localeCompare(b.name))
+  const warnings = sorted.flatMap((s) => vocabularyWarnings(s.name, s.labels))
+  const labelled = sorted.filter((s) => backupEnabled(s.labels)).map((s) => s.name)
+  if (labelled.length === 0) {
+    return { labelled, hooks: [], volumes: [], warnings }
+  }
+  if (labelled.length > 1) {
+    warnings.push(
+      `${BACKUPBOT.backup}=true is set on ${labelled.length} services (${labelled.join(', ')}); the spec wants it on one: the stack is backed up once, all its volumes`,
+    )
+  }
+  const mounted = new Map<string, string>()
+  for (const mount of sorted.flatMap((s) => s.mounts)) {
+    const key = volumeKey(stack, mount.volume)
+    if (!mounted.has(key)) {
+      mounted.set(key, mount.volume)
+    }
+  }
+  const rules = volumeRules(stack, sorted, mounted, warnings)
+  const hooks = sorted
+    .map((s) => ({ service: s.name, hooks: serviceHooks(s) }))
+    .filter((s) => Object.keys(s.hooks).length > 0)
+  return { labelled, hooks, volumes: selectVolumes(mounted, rules, warnings), warnings }
 }

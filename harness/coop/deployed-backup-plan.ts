@@ -36,11 +36,11 @@ export function mountsByKey(
   return new Map(inputs.flatMap((s) => s.mounts).map((m) => [volumeKey(stack, m.volume), m.volume]))
 }
 
-/** A plan as the driver port gives it: capable when any service is backed up. */
+/** A plan as the driver port gives it: capable when any service says `backupbot.backup=true`. */
 export function appBackupPlan(plan: BackupPlan): AppBackupPlan {
   return {
-    capable: plan.services.length > 0,
-    services: plan.services.map((s) => s.service),
+    capable: plan.labelled.length > 0,
+    services: plan.labelled,
     volumes: plan.volumes,
     warnings: plan.warnings,
   }

@@ -69,6 +69,8 @@ export interface BackupArtifact {
   /** Files in the artifact, relative to their volume: `<volume>/<path>`. */
   files: string[]
   volumes: string[]
+  /** The backup plan's warnings when it was taken: labels that had no effect or are unknown. */
+  warnings: string[]
 }
 
 /** One volume a backup takes, as the backupbot labels select it. */
@@ -85,11 +87,11 @@ export interface BackupVolume {
 export interface AppBackupPlan {
   /** Some deployed service says `backupbot.backup=true` (false when nothing is deployed). */
   capable: boolean
-  /** The backed-up services (names without the stack prefix), ordered by name. */
+  /** The services saying `backupbot.backup=true` (names without the stack prefix), ordered by name. */
   services: string[]
-  /** Every volume a backup takes once, ordered by key. */
+  /** Every volume a backup takes once (all the stack mounts unless excluded), ordered by key. */
   volumes: BackupVolume[]
-  /** Labels that had no effect, e.g. a path for a volume that is excluded. */
+  /** Labels that had no effect or that cc-ci does not know (docs/backup.md). */
   warnings: string[]
 }
 

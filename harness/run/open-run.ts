@@ -7,6 +7,7 @@ import type { AppRef } from '../driver/app-driver.ts'
 import { appRef, resolveDriverName } from '../driver/driver-factory.ts'
 import { CcciError } from '../errors.ts'
 import { acquireLease, releaseLease } from '../janitor/lease.ts'
+import { checkStackNameLength } from '../coop/stack-name-limit.ts'
 import { runDomain } from './domain.ts'
 import { initRunSecrets } from './run-secrets.ts'
 import { writeState } from './state.ts'
@@ -48,6 +49,8 @@ export async function openRun(
     settings.domainSuffix,
     trigger.src,
   )
+  // Before anything exists: abra would truncate a longer stack name and its names would diverge.
+  checkStackNameLength(domain)
   const app = appRef(settings, recipe, domain, join(runDir, 'recipe'))
   await acquireLease(settings.home, {
     runId,

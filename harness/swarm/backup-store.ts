@@ -25,6 +25,8 @@ export const BackupManifestSchema = z.object({
   sizeBytes: z.number(),
   /** Selected paths that did not exist when the backup was taken. */
   missing: z.array(z.string()).default([]),
+  /** The backup plan's warnings (labels with no effect, unknown labels); absent in older manifests. */
+  warnings: z.array(z.string()).default([]),
 })
 export type BackupManifest = z.infer<typeof BackupManifestSchema>
 
@@ -52,6 +54,7 @@ export function toArtifact(dir: string, manifest: BackupManifest): BackupArtifac
     sizeBytes: manifest.sizeBytes,
     files: manifest.files,
     volumes: Object.keys(manifest.volumes),
+    warnings: manifest.warnings,
   }
 }
 

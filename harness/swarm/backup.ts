@@ -80,7 +80,7 @@ done`
 const pathArgs = (key: string, paths: VolumePaths): string[] =>
   paths === 'all' ? [key, 'all'] : [key, 'paths', ...paths]
 
-/** Stages the volumes a service owns; returns the selected paths that did not exist. */
+/** Stages the selected volumes; returns the selected paths that did not exist. */
 async function stageVolumes(
   helper: HelperContainer,
   volumes: readonly VolumeSelection[],
@@ -104,37 +104,41 @@ async function stageVolumes(
   return missing
 }
 
-/** Pre-hook, staging, post-hook for each backed-up service (post-hook best effort on failure). */
-async function stageServices(
+/**
+ * Every pre-hook, then the copy of every selected volume, then every post-hook (the spec: hooks
+ * run "before/after backing up files", in no guaranteed order; cc-ci runs them by service name). When a pre-hook or the copy fails, the post-hooks of the services
+ * already passed (pre-hook done, or none) still run, best effort, to undo what the pre-hooks did.
+ */
+async function stageStack(
   app: AppRef,
   plan: BackupPlan,
   helper: HelperContainer,
   options: BackupOptions,
 ): Promise<string[]> {
-  const staged = new Set<string>()
-  const missing: string[] = []
-  for (const service of plan.services) {
-    const { backupPre, backupPost } = service.hooks
-    if (backupPre !== undefined) {
-      await runHook(app, service.service, 'backupPre', backupPre, options)
+  const ready: typeof plan.hooks = []
+  let missing: string[]
+  try {
+    for (const entry of plan.hooks) {
+      if (entry.hooks.backupPre !== undefined) {
+        await runHook(app, entry.service, 'backupPre', entry.hooks.backupPre, options)
+      }
+      ready.push(entry)
     }
-    const owned = plan.volumes.filter(
-      (v) => service.volumes.some((s) => s.key === v.key) && !staged.has(v.key),
-    )
-    try {
-      missing.push(...(await stageVolumes(helper, owned, options)))
-      owned.forEach((v) => staged.add(v.key))
-    } catch (error) {
-      if (backupPost !== undefined) {
-        await runHook(app, service.service, 'backupPost', backupPost, options).catch(
+    missing = await stageVolumes(helper, plan.volumes, options)
+  } catch (error) {
+    for (const { service, hooks } of ready) {
+      if (hooks.backupPost !== undefined) {
+        await runHook(app, service, 'backupPost', hooks.backupPost, options).catch(
           (hookError: unknown) =>
-            options.log.warn(`post-hook after a failed copy: ${describeError(hookError)}`),
+            options.log.warn(`post-hook after a failed backup: ${describeError(hookError)}`),
         )
       }
-      throw error
     }
-    if (backupPost !== undefined) {
-      await runHook(app, service.service, 'backupPost', backupPost, options)
+    throw error
+  }
+  for (const { service, hooks } of plan.hooks) {
+    if (hooks.backupPost !== undefined) {
+      await runHook(app, service, 'backupPost', hooks.backupPost, options)
     }
   }
   return missing
@@ -174,14 +178,14 @@ function describeSelection(volumes: readonly VolumeSelection[]): string {
 }
 
 /**
- * Backs up a deployed app following its backupbot labels: for each backed-up service, its
- * pre-hook, a copy of the selected volume paths, its post-hook; the copies become
- * `<backupDir>/<id>.tar.gz` with a `<id>.json` manifest.
+ * Backs up a deployed app following its backupbot labels: the pre-hooks, a copy of the selected
+ * volume paths, the post-hooks; the copies become `<backupDir>/<id>.tar.gz` with a `<id>.json`
+ * manifest. The plan's warnings are logged and kept in the manifest and the artifact.
  */
 export async function createBackup(app: AppRef, options: BackupOptions): Promise<BackupArtifact> {
   const { plan } = await readBackupPlan(app)
   plan.warnings.forEach((w) => options.log.warn(w))
-  if (plan.services.length === 0) {
+  if (plan.labelled.length === 0) {
     throw new CcciError('CCCI_BACKUP_NOT_CAPABLE', `${app.domain} has no backupbot labels`, {
       hint: 'no service of the deployed version says backupbot.backup=true; mark the recipe not backup-capable, or add the labels',
     })
@@ -195,7 +199,7 @@ export async function createBackup(app: AppRef, options: BackupOptions): Promise
     .split('\n')
     .forEach((line) => options.log.info(`  ${line}`))
   const missing = await withVolumeHelper(app, 'backup', plan.volumes, options, async (helper) => {
-    const absent = await stageServices(app, plan, helper, options)
+    const absent = await stageStack(app, plan, helper, options)
     await writeArchive(helper, archive, options)
     return absent
   })
@@ -221,6 +225,7 @@ export async function createBackup(app: AppRef, options: BackupOptions): Promise
     files,
     sizeBytes: statSync(archive).size,
     missing,
+    warnings: plan.warnings,
   }
   writeJsonAtomic(manifestPath(dir, id), manifest)
   options.log.info(`backup ${id}: ${files.length} file(s), ${manifest.sizeBytes} bytes`)
@@ -298,17 +303,17 @@ export async function restoreBackup(
   options.log.step(
     `restoring ${artifactId} into ${app.domain}: ${targets.map((t) => t.key).join(', ')}`,
   )
-  for (const service of plan.services) {
-    if (service.hooks.restorePre !== undefined) {
-      await runHook(app, service.service, 'restorePre', service.hooks.restorePre, options)
+  for (const { service, hooks } of plan.hooks) {
+    if (hooks.restorePre !== undefined) {
+      await runHook(app, service, 'restorePre', hooks.restorePre, options)
     }
   }
   await withVolumeHelper(app, 'restore', targets, options, (helper) =>
     restoreVolumes(helper, archivePath(dir, manifest.id), targets, options),
   )
-  for (const service of plan.services) {
-    if (service.hooks.restorePost !== undefined) {
-      await runHook(app, service.service, 'restorePost', service.hooks.restorePost, options)
+  for (const { service, hooks } of plan.hooks) {
+    if (hooks.restorePost !== undefined) {
+      await runHook(app, service, 'restorePost', hooks.restorePost, options)
     }
   }
 }

@@ -40,7 +40,9 @@ import { renderApp } from '../coop/render-app.ts'
 import { appSecrets, STACK_LABEL } from '../coop/app-secrets.ts'
 import { deployChoice } from '../coop/deploy-choice.ts'
 import { describeConvergence, serviceConvergence, waitForConvergence } from './converge.ts'
-import { setEnvValue, setEnvValues } from '../coop/env-file.ts'
+import { parseEnvFile, setEnvValue, setEnvValues } from '../coop/env-file.ts'
+import { recipeTypeKey } from '../coop/recipe-type.ts'
+import { checkStackNameLength } from '../coop/stack-name-limit.ts'
 import { createBackup, restoreBackup, type BackupOptions } from './backup.ts'
 import { lintRecipe } from '../coop/lint.ts'
 import { readAppVolumeFile, writeAppVolumeFiles } from '../coop/app-volume-files.ts'
@@ -48,7 +50,12 @@ import { deployedBackupPlan } from '../coop/deployed-backup-plan.ts'
 import { buildOverride } from './override.ts'
 import { runningContainer } from './service-container.ts'
 import { waitForStackGone } from '../docker/stack-gone.ts'
-import { generateSecretValue, planSecrets, secretName } from '../coop/secrets.ts'
+import {
+  checkInsertedSecrets,
+  generateSecretValue,
+  planSecrets,
+  secretName,
+} from '../coop/secrets.ts'
 
 const DEFAULT_TIMEOUT_S = 300
 
@@ -78,6 +85,7 @@ export class SwarmDriver implements AppDriver {
   }
 
   async newApp(app: AppRef, options: NewAppOptions): Promise<void> {
+    checkStackNameLength(app.domain)
     assertNewApp(app)
     if (options.chaos !== true && options.version !== undefined) {
       await checkout(app.recipeDir, options.version)
@@ -96,7 +104,9 @@ export class SwarmDriver implements AppDriver {
       options.version === undefined || options.chaos === true
         ? app.recipe
         : `${app.recipe}:${options.version}`
-    let text = setEnvValues(sample, { DOMAIN: app.domain, TYPE: type }, { file: samplePath })
+    // abra reads RECIPE= in place of TYPE= and pins the version in whichever the sample uses.
+    const typeKey = recipeTypeKey(parseEnvFile(sample, { file: samplePath }).values)
+    let text = setEnvValues(sample, { DOMAIN: app.domain, [typeKey]: type }, { file: samplePath })
     text = setEnvValues(text, options.env ?? {}, { file: samplePath })
     mkdirSync(dirname(app.envFile), { recursive: true })
     writeFileSync(app.envFile, text, { mode: 0o600 })
@@ -104,13 +114,17 @@ export class SwarmDriver implements AppDriver {
   }
 
   async generateSecrets(app: AppRef): Promise<string[]> {
-    const env = readAppEnv(app)
-    const { rendered } = await renderApp(app)
+    const { rendered, env, secretTemplates } = await renderApp(app)
+    const plans = planSecrets(rendered, env, secretTemplates)
     const existing = new Set((await listSecrets()).map((s) => s.name))
+    checkInsertedSecrets(plans, existing)
     const created: string[] = []
-    for (const plan of planSecrets(rendered, env)) {
+    for (const plan of plans) {
       if (existing.has(plan.name)) {
         this.#options.log.warn(`secret ${plan.name} already exists; kept as it is`)
+        continue
+      }
+      if (!plan.generate) {
         continue
       }
       const value = generateSecretValue(plan)
@@ -169,10 +183,9 @@ export class SwarmDriver implements AppDriver {
       onProgress: (line) => log.info(`  ${line}`),
     })
     if (version !== undefined) {
-      writeFileSync(
-        app.envFile,
-        setEnvValue(readFileSync(app.envFile, 'utf8'), 'TYPE', `${app.recipe}:${version}`),
-      )
+      const text = readFileSync(app.envFile, 'utf8')
+      const typeKey = recipeTypeKey(parseEnvFile(text, { file: app.envFile }).values)
+      writeFileSync(app.envFile, setEnvValue(text, typeKey, `${app.recipe}:${version}`))
     }
     return { ...(await this.state(app)), durationMs: Date.now() - started, hostAccess }
   }

@@ -111,6 +111,59 @@ describe('the abra driver against a misbehaving abra', () => {
     expect(error.report()).toContain('rolling back to the previous version')
   }, 30_000)
 
+  test('an app created with --chaos is deployed with --chaos, though abra pinned a version in its env', async () => {
+    const chaosApp: AppRef = {
+      ...app,
+      domain: 'chao-0f1e2d.ccci.localhost',
+      stack: 'chao-0f1e2d_ccci_localhost',
+      envFile: join(work, 'abra', 'servers', 'default', 'chao-0f1e2d.ccci.localhost.env'),
+    }
+    const calls = join(work, 'chaos-calls.txt')
+    const failed = join(FIXTURES, 'deploy-failed.txt')
+    // abra may write a pinned version on `app new --chaos`: the env alone would say "not chaos".
+    const bin = stub('chaos-abra', '', 0)
+    writeFileSync(
+      bin,
+      [
+        '#!/bin/sh',
+        `echo "$*" >> '${calls}'`,
+        `case "$2" in new) printf 'TYPE=tiny-html:1.0.0+1.35.0\\n' > '${chaosApp.envFile}' ;;`,
+        `deploy) cat '${failed}'; exit 1 ;; esac`,
+        '',
+      ].join('\n'),
+    )
+    const d = driver(bin)
+    await d.newApp(chaosApp, { chaos: true })
+    // Without --chaos the driver would check the recipe out at 1.0.0+1.35.0 (not a git repo here).
+    const error = await failure(d.deploy(chaosApp, {}))
+    expect(error.code).toBe('CCCI_ABRA_DEPLOY_FAILED')
+    const argv = readFileSync(calls, 'utf8').trim().split('\n')
+    expect(argv[0]).toContain('app new tiny-html --domain chao-0f1e2d.ccci.localhost')
+    expect(argv[0]).toContain('--chaos')
+    expect(argv[1]).toMatch(/^app deploy chao-0f1e2d\.ccci\.localhost --chaos --force /)
+    await d.removeEnv(chaosApp)
+  }, 30_000)
+
+  test('a domain whose stack name abra would truncate is refused before abra runs', async () => {
+    const calls = join(work, 'long-calls.txt')
+    const bin = stub('long-abra', '', 0)
+    writeFileSync(bin, `#!/bin/sh\necho "$*" >> '${calls}'\n`)
+    const domain = `tiny-0f1e2d.${'x'.repeat(40)}.localhost`
+    const error = await failure(
+      driver(bin).newApp(
+        {
+          ...app,
+          domain,
+          stack: domain.replaceAll('.', '_'),
+          envFile: join(work, `${domain}.env`),
+        },
+        { chaos: true },
+      ),
+    )
+    expect(error.code).toBe('CCCI_STACK_NAME_LENGTH')
+    expect(existsSync(calls)).toBe(false)
+  }, 30_000)
+
   test('each app gets its own ABRA_DIR: shared servers/, the run checkout as recipes/<recipe>', async () => {
     const bin = stub('echo-dir', '', 0)
     writeFileSync(bin, '#!/bin/sh\necho "$ABRA_DIR"\n')

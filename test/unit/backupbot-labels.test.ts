@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
+import { parse } from 'yaml'
 import { isCcciError } from '../../harness/errors.ts'
 import {
   backupPlan,
@@ -61,28 +63,31 @@ const bonfire = [
 describe('backupPlan: the BONFIRE labels', () => {
   test('backs up the app volume whole and only the dump of the db volume, with the db hooks', () => {
     const plan = backupPlan(STACK, bonfire)
-    expect(plan.services).toEqual([
-      {
-        service: 'app',
-        hooks: {},
-        volumes: [{ key: 'upload-data', volume: `${STACK}_upload-data`, paths: 'all' }],
-      },
+    expect(plan.labelled).toEqual(['app', 'db'])
+    expect(plan.hooks).toEqual([
       {
         service: 'db',
         hooks: { backupPre: '/pg_backup.sh backup', restorePost: '/pg_backup.sh restore' },
-        volumes: [{ key: 'db-data', volume: `${STACK}_db-data`, paths: ['backup.sql'] }],
       },
     ])
+    expect(plan.volumes).toEqual([
+      { key: 'db-data', volume: `${STACK}_db-data`, paths: ['backup.sql'] },
+      { key: 'upload-data', volume: `${STACK}_upload-data`, paths: 'all' },
+    ])
+    expect(plan.warnings).toEqual([
+      'backupbot.backup=true is set on 2 services (app, db); the spec wants it on one: the stack is backed up once, all its volumes',
+    ])
+  })
+
+  test('ENABLE_BACKUPS=false on the db: the stack is still backed up, the db volume with it (spec)', () => {
+    const off = [bonfire[0]!, { ...bonfire[1]!, labels: { 'backupbot.backup': 'false' } }]
+    const plan = backupPlan(STACK, off)
+    expect(plan.labelled).toEqual(['app'])
     expect(plan.volumes.map((v) => [v.key, v.paths])).toEqual([
-      ['db-data', ['backup.sql']],
+      ['db-data', 'all'],
       ['upload-data', 'all'],
     ])
     expect(plan.warnings).toEqual([])
-  })
-
-  test('ENABLE_BACKUPS=false on the db leaves only the app', () => {
-    const off = [bonfire[0]!, { ...bonfire[1]!, labels: { 'backupbot.backup': 'false' } }]
-    expect(backupPlan(STACK, off).services.map((s) => s.service)).toEqual(['app'])
   })
 
   test('backupbot.backup is read case-insensitively, and only "true" enables it', () => {
@@ -107,7 +112,12 @@ describe('isBackupCapable', () => {
     const plain = [service('app', { 'traefik.enable': 'true' }, { content: '/var/www' })]
     expect(isBackupCapable(plain)).toBe(false)
     expect(isBackupCapable([])).toBe(false)
-    expect(backupPlan(STACK, plain)).toEqual({ services: [], volumes: [], warnings: [] })
+    expect(backupPlan(STACK, plain)).toEqual({
+      labelled: [],
+      hooks: [],
+      volumes: [],
+      warnings: [],
+    })
   })
 })
 
@@ -210,23 +220,35 @@ describe('backupPlan: volume selection', () => {
         { data: '/srv' },
       ),
     ])
-    expect(plan.services.map((s) => s.service)).toEqual(['app', 'worker'])
+    expect(plan.labelled).toEqual(['app', 'worker'])
     expect(plan.volumes).toEqual([
       { key: 'data', volume: `${STACK}_data`, paths: ['queue', 'uploads'] },
     ])
   })
 
-  test('labels of services that are not backed up have no effect', () => {
+  test('labels on a service without backupbot.backup=true count too (spec: hooks "on a service")', () => {
     const plan = backupPlan(STACK, [
       service('app', { 'backupbot.backup': 'true' }, { content: '/var/www' }),
       service(
         'cache',
-        { 'backupbot.backup.volumes.nope.path': '../x', 'backupbot.backup.pre-hook': 'exit 1' },
+        { 'backupbot.backup.volumes.redis': 'false', 'backupbot.backup.pre-hook': 'exit 1' },
         { redis: '/data' },
       ),
     ])
-    expect(plan.services.map((s) => s.service)).toEqual(['app'])
+    expect(plan.labelled).toEqual(['app'])
+    expect(plan.hooks).toEqual([{ service: 'cache', hooks: { backupPre: 'exit 1' } }])
     expect(plan.volumes.map((v) => v.key)).toEqual(['content'])
+  })
+
+  test('nothing is backed up, and no label is checked, unless some service says backupbot.backup=true', () => {
+    const plan = backupPlan(STACK, [
+      service(
+        'app',
+        { 'backupbot.backup.volumes.nope.path': '../x', 'backupbot.backup.pre-hook': 'exit 1' },
+        { content: '/var/www' },
+      ),
+    ])
+    expect(plan).toEqual({ labelled: [], hooks: [], volumes: [], warnings: [] })
   })
 
   test('all four hooks are read; empty hooks are no hooks', () => {
@@ -239,7 +261,7 @@ describe('backupPlan: volume selection', () => {
         'backupbot.restore.post-hook': '',
       }),
     ])
-    expect(plan.services[0]?.hooks).toEqual({
+    expect(plan.hooks[0]?.hooks).toEqual({
       backupPre: 'echo pre',
       backupPost: 'echo post',
       restorePre: 'echo rpre',
@@ -248,7 +270,7 @@ describe('backupPlan: volume selection', () => {
 })
 
 describe('backupPlan: the legacy backupbot.backup.path form', () => {
-  test('maps absolute container paths onto the volume mounted deepest', () => {
+  test('maps absolute container paths onto the volume mounted deepest; other volumes whole', () => {
     const plan = backupPlan(STACK, [
       service(
         'app',
@@ -261,6 +283,7 @@ describe('backupPlan: the legacy backupbot.backup.path form', () => {
     ])
     expect(plan.volumes).toEqual([
       { key: 'html', volume: `${STACK}_html`, paths: ['config.php'] },
+      { key: 'other', volume: `${STACK}_other`, paths: 'all' },
       { key: 'uploads', volume: `${STACK}_uploads`, paths: 'all' },
     ])
   })
@@ -342,16 +365,17 @@ describe('backupPlan: nonsense labels are typed errors', () => {
     expect(message).toContain('leaves the volume: ../../etc')
   })
 
-  test('a path label for a volume the service does not mount', () => {
+  test('contradicting exclusions on two services', () => {
     const message = labelError([
       service(
-        'db',
-        { 'backupbot.backup': 'true', 'backupbot.backup.volumes.dbdata.path': 'backup.sql' },
-        { 'db-data': '/var/lib/postgresql/data' },
+        'app',
+        { 'backupbot.backup': 'true', 'backupbot.backup.volumes.data': 'true' },
+        { data: '/data' },
       ),
+      service('worker', { 'backupbot.backup.volumes.data': 'false' }, { data: '/data' }),
     ])
-    expect(message).toContain('names volume "dbdata", which the service does not mount')
-    expect(message).toContain('it mounts: db-data')
+    expect(message).toContain('service worker')
+    expect(message).toContain('contradicts service app: backupbot.backup.volumes.data')
   })
 
   test('an exclusion that is neither true nor false, and an empty path list', () => {
@@ -373,5 +397,178 @@ describe('backupPlan: nonsense labels are typed errors', () => {
         ),
       ]),
     ).toContain('lists no paths')
+  })
+})
+
+/**
+ * The services of a compose file as a deployed stack shows them: deploy labels (list or map form,
+ * `${STACK_NAME}` substituted) and short-syntax named-volume mounts.
+ */
+function composeServices(file: string): BackupServiceInput[] {
+  const compose = parse(readFileSync(file, 'utf8')) as {
+    services: Record<
+      string,
+      { volumes?: string[]; deploy?: { labels?: string[] | Record<string, string> } }
+    >
+    volumes?: Record<string, unknown>
+  }
+  const named = new Set(Object.keys(compose.volumes ?? {}))
+  return Object.entries(compose.services).map(([name, spec]) => {
+    const raw = spec.deploy?.labels ?? []
+    const pairs: [string, string][] = Array.isArray(raw)
+      ? raw.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])
+      : Object.entries(raw)
+    return {
+      name,
+      labels: Object.fromEntries(pairs.map(([k, v]) => [k, v.replaceAll('${STACK_NAME}', STACK)])),
+      mounts: (spec.volumes ?? [])
+        .map((v) => v.split(':'))
+        .filter(([source]) => named.has(source ?? ''))
+        .map(([source, target]) => ({ volume: `${STACK}_${source}`, target: target ?? '' })),
+    }
+  })
+}
+
+/**
+ * The spec (docs.coopcloud.tech/specs/backup/spec): `backupbot.backup=true` "MUST be set on one of
+ * its services"; "By default all volumes MUST be backed up"; `backupbot.backup.volumes.{volume_name}`
+ * excludes or limits one; hooks "MAY be set on a service" and run "inside the running container of
+ * the service". Its maintainers' guide: "Unless otherwise stated all labels should be added to the
+ * main service (which should be named `app`)". The stack below follows it: every label on `app`
+ * except the database's dump hook, which must run where `pg_dump` is.
+ */
+describe('backupPlan: the spec backs up the whole stack', () => {
+  const spec = [
+    service(
+      'app',
+      {
+        'backupbot.backup': 'true',
+        'backupbot.backup.volumes.cache': 'false',
+        'backupbot.backup.volumes.db-data.path': 'backup.sql',
+      },
+      { uploads: '/srv/uploads', cache: '/srv/cache' },
+    ),
+    service(
+      'db',
+      {
+        'backupbot.backup.pre-hook': 'pg_dump -U app app > /var/lib/postgresql/data/backup.sql',
+        'backupbot.backup.post-hook': 'rm -f /var/lib/postgresql/data/backup.sql',
+      },
+      { 'db-data': '/var/lib/postgresql/data' },
+    ),
+    service('redis', {}, { 'redis-data': '/data' }),
+  ]
+
+  test('every volume of the stack, also those of services without backupbot.backup=true', () => {
+    const plan = backupPlan(STACK, spec)
+    expect(plan.labelled).toEqual(['app'])
+    expect(plan.volumes).toEqual([
+      { key: 'db-data', volume: `${STACK}_db-data`, paths: ['backup.sql'] },
+      { key: 'redis-data', volume: `${STACK}_redis-data`, paths: 'all' },
+      { key: 'uploads', volume: `${STACK}_uploads`, paths: 'all' },
+    ])
+    expect(plan.warnings).toEqual([])
+  })
+
+  test('hooks are read from any service, to run in its own container', () => {
+    expect(backupPlan(STACK, spec).hooks).toEqual([
+      {
+        service: 'db',
+        hooks: {
+          backupPre: 'pg_dump -U app app > /var/lib/postgresql/data/backup.sql',
+          backupPost: 'rm -f /var/lib/postgresql/data/backup.sql',
+        },
+      },
+    ])
+  })
+
+  test('a volume label naming a volume no service mounts has no effect, with a warning', () => {
+    const plan = backupPlan(STACK, [
+      service(
+        'app',
+        { 'backupbot.backup': 'true', 'backupbot.backup.volumes.dbdata.path': 'backup.sql' },
+        { content: '/var/www' },
+      ),
+      service('db', {}, { 'db-data': '/var/lib/postgresql/data' }),
+    ])
+    expect(plan.volumes.map((v) => [v.key, v.paths])).toEqual([
+      ['content', 'all'],
+      ['db-data', 'all'],
+    ])
+    expect(plan.warnings).toEqual([
+      'service app: backupbot.backup.volumes.dbdata.path has no effect: no service of the stack mounts a volume "dbdata" (mounted: content, db-data)',
+    ])
+  })
+})
+
+/** foodsharing-cms (test/fixtures/real-recipes/foodsharing-cms): the pre-spec path label. */
+describe('backupPlan: the FOODSHARING-CMS labels (legacy backupbot.backup.path)', () => {
+  const services = composeServices('test/fixtures/real-recipes/foodsharing-cms/compose.yml')
+
+  test('backupbot.backup.path=/data is the whole cms_data volume, mounted at /data', () => {
+    expect(services.map((s) => [s.name, s.labels['backupbot.backup.path'], s.mounts])).toEqual([
+      ['app', '/data', [{ volume: `${STACK}_cms_data`, target: '/data' }]],
+    ])
+    expect(backupPlan(STACK, services)).toEqual({
+      labelled: ['app'],
+      hooks: [],
+      volumes: [{ key: 'cms_data', volume: `${STACK}_cms_data`, paths: 'all' }],
+      warnings: [],
+    })
+  })
+})
+
+describe('backupPlan: labels cc-ci does not know are reported', () => {
+  test('backupbot.backup.command (seen in real recipes, in no spec) warns: its dump is not made', () => {
+    const plan = backupPlan(STACK, [
+      service(
+        'db',
+        {
+          'backupbot.backup': 'true',
+          'backupbot.backup.command': 'pg_dump -U app app > /var/lib/postgresql/data/dump.sql',
+          'traefik.enable': 'false',
+        },
+        { 'db-data': '/var/lib/postgresql/data' },
+      ),
+    ])
+    expect(plan.volumes.map((v) => v.key)).toEqual(['db-data'])
+    expect(plan.warnings).toHaveLength(1)
+    expect(plan.warnings[0]).toMatch(
+      /^service db: label backupbot\.backup\.command="pg_dump .*" is not a backupbot label cc-ci knows and has no effect/,
+    )
+    expect(plan.warnings[0]).toContain('backupbot.backup.pre-hook')
+  })
+
+  test('unknown labels are reported on any service, even when nothing is backed up', () => {
+    const plan = backupPlan(STACK, [
+      service('app', { 'backupbot.backup': 'yes', 'backupbot.restore': 'true' }),
+    ])
+    expect(plan.labelled).toEqual([])
+    expect(plan.warnings).toEqual([
+      expect.stringContaining(
+        'service app: label backupbot.restore="true" is not a backupbot label',
+      ),
+      'service app: label backupbot.backup="yes" is read as false (only "true" enables backups)',
+    ])
+  })
+
+  test('every label of the spec and the legacy path is known: no warning', () => {
+    const plan = backupPlan(STACK, [
+      service(
+        'app',
+        {
+          'backupbot.backup': 'true',
+          'backupbot.backup.pre-hook': 'a',
+          'backupbot.backup.post-hook': 'b',
+          'backupbot.restore.pre-hook': 'c',
+          'backupbot.restore.post-hook': 'd',
+          'backupbot.backup.volumes.data': 'true',
+          'backupbot.backup.volumes.data.path': 'x',
+        },
+        { data: '/data' },
+      ),
+      service('web', { 'backupbot.backup.path': '/srv/www' }, { www: '/srv/www' }),
+    ])
+    expect(plan.warnings).toEqual([])
   })
 })

@@ -30,6 +30,11 @@ describe('secrets as abra names and generates them (planSecrets)', () => {
       'SECRET_TOKEN_VERSION=v1 # length=20 charset=special',
     ].join('\n'),
   )
+  const templates = {
+    db_password: '${STACK_NAME}_db_password_${SECRET_DB_PASSWORD_VERSION}',
+    token: '${STACK_NAME}_token_${SECRET_TOKEN_VERSION:-v1}',
+    a: '${STACK_NAME}_a_${SECRET_A_VERSION}',
+  }
   test('the version comes from the rendered name; length and charset from the modifiers', () => {
     const plans = planSecrets(
       rendered({
@@ -38,6 +43,7 @@ describe('secrets as abra names and generates them (planSecrets)', () => {
         local_file: { name: 'x' },
       }),
       env,
+      templates,
     )
     expect(plans).toEqual([
       {
@@ -46,7 +52,8 @@ describe('secrets as abra names and generates them (planSecrets)', () => {
         version: 'v2',
         envVar: 'SECRET_DB_PASSWORD_VERSION',
         length: 48,
-        charset: ['default'],
+        charset: [],
+        generate: true,
       },
       {
         key: 'token',
@@ -55,20 +62,25 @@ describe('secrets as abra names and generates them (planSecrets)', () => {
         envVar: 'SECRET_TOKEN_VERSION',
         length: 20,
         charset: ['special'],
+        generate: true,
       },
     ])
   })
   test('a name without a version, past 64 characters, or a bad length is refused with the fix', () => {
     expect(
-      thrown(() => planSecrets(rendered({ a: { external: true, name: 'noversion' } }), env)),
+      thrown(() =>
+        planSecrets(rendered({ a: { external: true, name: 'noversion' } }), env, templates),
+      ),
     ).toMatchObject({ code: 'CCCI_SECRET_VERSION' })
     const long = `${stack}_${'x'.repeat(40)}_v1`
     expect(
-      thrown(() => planSecrets(rendered({ x: { external: true, name: long } }), env)),
+      thrown(() => planSecrets(rendered({ x: { external: true, name: long } }), env, templates)),
     ).toMatchObject({ code: 'CCCI_SECRET_NAME_LENGTH' })
     const bad = parseEnvFile('SECRET_A_VERSION=v1 # length=0')
     expect(
-      thrown(() => planSecrets(rendered({ a: { external: true, name: `${stack}_a_v1` } }), bad)),
+      thrown(() =>
+        planSecrets(rendered({ a: { external: true, name: `${stack}_a_v1` } }), bad, templates),
+      ),
     ).toMatchObject({ code: 'CCCI_SECRET_LENGTH' })
   })
   test('generated values: exactly `length` characters from the charset, else a passphrase', () => {

@@ -61,12 +61,15 @@ describe('backupInputs', () => {
 })
 
 describe('appBackupPlan', () => {
-  test('capable, with the backed-up services and the volumes they select', () => {
+  test('capable, with the labelled service and every volume of the stack (spec)', () => {
     const plan = appBackupPlan(backupPlan(STACK, backupInputs(STACK, services)))
     expect(plan).toEqual({
       capable: true,
       services: ['app'],
-      volumes: [{ key: 'content', volume: `${STACK}_content`, paths: 'all' }],
+      volumes: [
+        { key: 'content', volume: `${STACK}_content`, paths: 'all' },
+        { key: 'db-data', volume: `${STACK}_db-data`, paths: 'all' },
+      ],
       warnings: [],
     })
   })
