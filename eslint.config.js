@@ -85,6 +85,7 @@ export default tseslint.config(
             'expectConverged',
             'expectServes',
             'expectNothingLeft',
+            'judgeBadInput',
           ],
         },
       ],

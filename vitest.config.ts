@@ -4,6 +4,8 @@ import { loadSettings } from './harness/config/settings.ts'
 import { CcciError } from './harness/errors.ts'
 import { containerFiles } from './harness/vitest/container-files.ts'
 import { PathSequencer } from './harness/vitest/path-sequencer.ts'
+import { TIERS } from './harness/run/tier-names.ts'
+import { projectFilters, selectedRecipes } from './harness/vitest/project-filter.ts'
 import { knownRecipes } from './harness/vitest/recipe-projects.ts'
 
 /**
@@ -12,7 +14,11 @@ import { knownRecipes } from './harness/vitest/recipe-projects.ts'
  * `--project '<recipe> (install)'` picks a tier. `./ccci run <recipe>` wraps this.
  */
 const settings = loadSettings()
-const recipes = knownRecipes().map((r) => r.name)
+const known = knownRecipes().map((r) => r.name)
+// Only the recipes the command line selects get a container: each costs seconds to load. When the
+// filters match none, every recipe stays, so Vitest reports the unmatched filter as usual.
+const selected = selectedRecipes(projectFilters(process.argv), known, TIERS)
+const recipes = selected.length > 0 ? selected : known
 if (recipes.length === 0) {
   // Vite prints only the message of a config error, so the next step goes into it.
   throw new CcciError(

@@ -1,17 +1,20 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 import { SummaryReporter } from '../harness/vitest/summary-reporter.ts'
+import { ReliabilityReporter } from './support/reliability-reporter.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
 /**
- * This repository's own tests. `unit` needs no Docker; `integration` and `e2e` use the real local
- * swarm, which their global setup brings up (`ccci host up`) when they are selected.
+ * This repository's own tests. `unit` needs no Docker; `integration`, `e2e` and `reliability` (the
+ * fault and bad-input suite, docs/reliability.md) use the real local swarm, which their global
+ * setup brings up (`ccci host up`) when they are selected.
  */
 export default defineConfig({
   root,
   test: {
-    reporters: ['default', new SummaryReporter()],
+    // The reliability table and totals come before the closing `N passed, N failed` line.
+    reporters: ['default', new ReliabilityReporter(), new SummaryReporter()],
     projects: [
       {
         test: {
@@ -40,6 +43,19 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/support/host-setup.ts'],
           sequence: { groupOrder: 3 },
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
+          name: 'reliability',
+          root,
+          include: ['test/reliability/**/*.test.ts'],
+          globalSetup: ['test/support/host-setup.ts'],
+          sequence: { groupOrder: 4 },
+          // Each case compares the whole host before and after: one case at a time.
           fileParallelism: false,
           testTimeout: 600_000,
           hookTimeout: 600_000,

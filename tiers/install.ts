@@ -24,6 +24,7 @@ export const install = defineTier({
   records: {
     secrets: 'the names of the secrets generated for the app',
     deployed: 'what the deploy reported (version, chaos, images, duration)',
+    routeWarnings: "the app's Traefik routers the local proxy did not route, and why",
   },
   async operation(context) {
     const { app, driver, run, log, signal } = context
@@ -39,7 +40,7 @@ export const install = defineTier({
       version === undefined ? { chaos: true, env: run.appEnv } : { version, env: run.appEnv },
     )
     if (run.installSteps !== undefined) {
-      await runInstallSteps(run.installSteps, app, log, undefined, signal)
+      await runInstallSteps(run.installSteps, app, log, run.installStepsTimeoutMs, signal)
     }
     throwIfInterrupted(signal)
     context.registerUndo('secrets')
@@ -52,7 +53,7 @@ export const install = defineTier({
       timeoutMs: run.deployTimeoutMs,
       signal,
     })
-    await syncLocalProxy(log)
-    return { secrets, deployed }
+    const routeWarnings = await syncLocalProxy(log, app.stack)
+    return { secrets, deployed, routeWarnings }
   },
 })

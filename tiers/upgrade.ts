@@ -18,6 +18,7 @@ export const upgrade = defineTier({
     after: 'the deployed state after it',
     envAdded: 'keys the new .env.sample added to the app env',
     secretsAdded: 'secrets the new version added',
+    routeWarnings: "the app's Traefik routers the local proxy did not route, and why",
   },
   async operation({ app, driver, run, log, registerUndo }) {
     const before = await driver.state(app)
@@ -38,7 +39,7 @@ export const upgrade = defineTier({
       log.info(`generated the secrets the upgrade adds: ${secretsAdded.join(', ')}`)
     }
     const after = await driver.deploy(app, { chaos: true, timeoutMs: run.deployTimeoutMs })
-    await syncLocalProxy(log)
-    return { before, after, envAdded, secretsAdded }
+    const routeWarnings = await syncLocalProxy(log, app.stack)
+    return { before, after, envAdded, secretsAdded, routeWarnings }
   },
 })

@@ -62,7 +62,7 @@ export async function ensureProxyService(port: number): Promise<'created' | 'pre
   return 'created'
 }
 
-async function runningProxyContainer(): Promise<string | undefined> {
+export async function runningProxyContainer(): Promise<string | undefined> {
   const containers = await listContainers({
     labels: { 'com.docker.swarm.service.name': PROXY_SERVICE },
   })

@@ -68,6 +68,15 @@ function loadError(file: string, error: unknown): CcciError {
 /** How long a recipe.ts may take to load (its top-level code included). */
 export const RECIPE_LOAD_TIMEOUT_MS = 30_000
 
+/**
+ * The recipe.ts files that did not finish loading in this process, with their error: Vitest loads
+ * a recipe's config once per config file it evaluates (each its own copy of this module), and an
+ * import that never settles would make each wait its whole deadline again.
+ */
+const timedOut: Map<string, CcciError> = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for('cc-ci.recipe-config-timeouts')
+] ??= new Map<string, CcciError>()) as Map<string, CcciError>
+
 /** `promise`, or a `CCCI_RECIPE_CONFIG_TIMEOUT` error naming `file` after `timeoutMs`. */
 async function withDeadline<T>(promise: Promise<T>, timeoutMs: number, file: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
@@ -105,6 +114,10 @@ export async function loadRecipeConfig(
     return zeroConfig()
   }
   let module: { default?: unknown }
+  const stuck = timedOut.get(file)
+  if (stuck !== undefined) {
+    throw stuck
+  }
   try {
     module = (await withDeadline(
       tsImport(pathToFileURL(file).href, import.meta.url),
@@ -113,6 +126,9 @@ export async function loadRecipeConfig(
     )) as { default?: unknown }
   } catch (error) {
     if (error instanceof CcciError) {
+      if (error.code === 'CCCI_RECIPE_CONFIG_TIMEOUT') {
+        timedOut.set(file, error)
+      }
       throw error
     }
     throw loadError(file, error)

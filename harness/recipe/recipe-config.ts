@@ -69,9 +69,14 @@ export const RecipeConfigSchema = z
       .default(false)
       .describe('Keep a data-warm canonical deployment for --quick runs'),
     timeouts: z
-      .partialRecord(z.enum([...TIERS, 'deploy']), z.number().int().positive().max(7200))
+      .partialRecord(
+        z.enum([...TIERS, 'deploy', 'install-steps']),
+        z.number().int().positive().max(7200),
+      )
       .default({})
-      .describe('Per-tier test timeouts and the deploy convergence deadline, in seconds'),
+      .describe(
+        'Per-tier test timeouts, the deploy convergence deadline and the install-steps.sh deadline (default 600), in seconds',
+      ),
     hostAccess: z
       .array(HostAccessGrantSchema)
       .default([])

@@ -32,6 +32,7 @@ export interface ResultInput {
   startedAt: string | undefined
   finishedAt: string
   hostAccess: GrantedAccess[]
+  warnings: string[]
 }
 
 /**
@@ -80,6 +81,7 @@ export function decideResult(input: ResultInput): RunResult {
     lint,
     cleanup: input.cleanup,
     hostAccess: input.hostAccess,
+    warnings: input.warnings,
   }
 }
 

@@ -39,6 +39,8 @@ export interface RunResult {
   cleanup: CleanupReport | undefined
   /** Host access the recipe's cc-ci config granted its deploys (everything else was refused). */
   hostAccess: GrantedAccess[]
+  /** What cc-ci accepted but did not do as the recipe asked (harness/results/run-warnings.ts). */
+  warnings: string[]
 }
 
 function resultFile(resultsDir: string): string {
@@ -79,6 +81,9 @@ export function summaryMarkdown(result: RunResult): string {
       '',
       `host access granted by recipe.ts: ${result.hostAccess.map((g) => `${g.service} ${g.access} ${g.value} (${g.reason})`).join('; ')}`,
     )
+  }
+  if (result.warnings.length > 0) {
+    lines.push('', '**warnings**', '', ...result.warnings.map((w) => `- ${w}`))
   }
   const failures = result.tiers.flatMap((t) =>
     t.tests.filter((c) => c.state === 'failed').map((c) => ({ tier: t.tier, c })),

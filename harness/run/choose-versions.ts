@@ -1,5 +1,5 @@
 import { listTags, tagsAt } from '../git/index.ts'
-import { latestVersion, previousVersion, sortVersions } from '../recipe/versions.ts'
+import { latestVersion, parseVersion, previousVersion, sortVersions } from '../recipe/versions.ts'
 
 /** Base and head versions: what is deployed first, and whether an upgrade can be tested. */
 export interface VersionChoice {
@@ -7,6 +7,8 @@ export interface VersionChoice {
   baseVersion: string | undefined
   /** Why the upgrade tier cannot run, when it cannot. */
   upgradeSkip: string | undefined
+  /** Tags that start like a version but are not a recipe version (`1.2.0+`, `v1.0`): not releases. */
+  notVersions: string[]
 }
 
 /**
@@ -19,14 +21,34 @@ export function decideVersions(
   upgradeSelected: boolean,
 ): VersionChoice {
   const headVersion = sortVersions(atHead).at(-1)?.raw
+  const notVersions = tags.filter((tag) => /^v?\d/.test(tag) && parseVersion(tag) === undefined)
   if (!upgradeSelected) {
-    return { headVersion, baseVersion: undefined, upgradeSkip: 'upgrade tier not selected' }
+    return {
+      headVersion,
+      baseVersion: undefined,
+      upgradeSkip: 'upgrade tier not selected',
+      notVersions,
+    }
   }
   const base = headVersion === undefined ? latestVersion(tags) : previousVersion(tags, headVersion)
   if (base === undefined) {
-    return { headVersion, baseVersion: undefined, upgradeSkip: 'no previous published version' }
+    return {
+      headVersion,
+      baseVersion: undefined,
+      upgradeSkip: 'no previous published version',
+      notVersions,
+    }
   }
-  return { headVersion, baseVersion: base.raw, upgradeSkip: undefined }
+  return { headVersion, baseVersion: base.raw, upgradeSkip: undefined, notVersions }
+}
+
+/** What the choice warns about: tags that look like releases and are not. */
+export function versionWarnings(choice: VersionChoice): string[] {
+  return choice.notVersions.length === 0
+    ? []
+    : [
+        `not recipe versions, so not releases: tags ${choice.notVersions.join(', ')} (a release tag is <semver>+<app version>, e.g. 1.2.0+3.4.5)`,
+      ]
 }
 
 export async function chooseVersions(

@@ -9,7 +9,7 @@ import { expectedStatuses, resolveExtraEnv, type RecipeConfig } from '../recipe/
 import { appHandle, runDriver } from '../testing/app-handle.ts'
 import type { RunContext } from '../vitest/context.ts'
 import { checkoutHead } from './checkout-head.ts'
-import { chooseVersions, type VersionChoice } from './choose-versions.ts'
+import { chooseVersions, versionWarnings, type VersionChoice } from './choose-versions.ts'
 import { siblingDomain } from './domain.ts'
 import { findInstallSteps } from './hooks.ts'
 import { throwIfInterrupted } from './interrupted.ts'
@@ -72,9 +72,14 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
   handle.driver = driver
   const lint = await lintHead(driver, opened.app, log)
   const hostAccess = await checkHeadAccess(opened.app, context.hostAccess, log)
+  const warnings = versionWarnings(versions)
+  for (const warning of warnings) {
+    log.warn(warning)
+  }
   updateState(opened.runDir, (state) => {
     state.data.lint = lint
     state.data.hostAccessRefusal = hostAccess
+    state.data['setup.warnings'] = warnings
   })
   recordUpgradeSkip(opened.runDir, versions, input.tiers)
   await performSetupTier(input.definitions, context, driver, log, signal)
@@ -178,6 +183,7 @@ function runContextOf(input: SetupInput, opened: OpenedRun, versions: VersionCho
     backupCapableOverride: config.backupCapable,
     deployTimeoutMs:
       config.timeouts.deploy === undefined ? undefined : config.timeouts.deploy * 1000,
+    installStepsTimeoutMs: (config.timeouts['install-steps'] ?? 600) * 1000,
     expectedNA: config.expectedNA,
   }
 }

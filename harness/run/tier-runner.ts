@@ -2,6 +2,7 @@ import { describeError } from '../errors.ts'
 import { redact } from '../redaction/redact.ts'
 import type { AppHandle } from '../testing/app-handle.ts'
 import { registerUndo } from './cleanup-journal.ts'
+import { untilInterrupted, workerInterruption } from './interrupted.ts'
 import { loadRecipeHook } from './recipe-hooks.ts'
 import { readState, updateState, type OpOutcome } from './state.ts'
 import { TierSkip, type TierDefinition, type TierOperationContext } from './tier-definition.ts'
@@ -103,7 +104,7 @@ export async function ensureTierOp(
       return gateOf(done)
     }
     const hooked = await outcomeOf(async () => {
-      await runHook(definition, app, configDir)
+      await untilInterrupted(runHook(definition, app, configDir), workerInterruption())
       return {}
     })
     app.set(`${tier}.hooked`, true)
@@ -126,11 +127,17 @@ export async function ensureTierOp(
     record(app, tier, skipped)
     return gateOf(skipped)
   }
-  const context = operationContext(app, tier, new AbortController().signal)
-  const outcome = await outcomeOf(async () => {
-    await runHook(definition, app, configDir)
-    return definition.operation(context)
-  })
+  const signal = workerInterruption()
+  const context = operationContext(app, tier, signal)
+  const outcome = await outcomeOf(() =>
+    untilInterrupted(
+      (async () => {
+        await runHook(definition, app, configDir)
+        return definition.operation(context)
+      })(),
+      signal,
+    ),
+  )
   record(app, tier, outcome)
   return gateOf(outcome)
 }

@@ -49,6 +49,8 @@ export interface RunContext {
   backupCapableOverride: boolean | undefined
   /** recipe.ts `timeouts.deploy`, for every deploy of the run (upgrade included). */
   deployTimeoutMs: number | undefined
+  /** recipe.ts `timeouts['install-steps']` (default 600 s): a hanging install-steps.sh is stopped. */
+  installStepsTimeoutMs: number
   expectedNA: Partial<Record<Tier, string>>
 }
 

@@ -8,6 +8,7 @@ import { writeResultFiles, type CleanupReport } from '../results/report-files.ts
 import type { RunLint } from '../run/lint-head.ts'
 import { loadRunSecrets } from '../run/run-secrets.ts'
 import type { RunHandle } from '../run/setup-run.ts'
+import { planWarnings, runWarnings } from '../results/run-warnings.ts'
 import { tryReadState, type RunState } from '../run/state.ts'
 import { closeRun, teardownRun } from '../run/teardown-run.ts'
 import { readTrigger } from '../run/trigger.ts'
@@ -52,6 +53,13 @@ function reportResult({ input, state, tallies, unhandled, report }: ResultParts)
     startedAt: input.startedAt,
     finishedAt: new Date().toISOString(),
     hostAccess: grantedAccess([state?.data['install.deployed'], state?.data['upgrade.after']]),
+    warnings: [
+      ...planWarnings(
+        provided.map((p) => p.plan),
+        context.recipe,
+      ),
+      ...runWarnings(state?.data ?? {}),
+    ],
   })
   writeResultFiles(context.resultsDir, result)
   out(

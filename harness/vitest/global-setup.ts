@@ -4,6 +4,7 @@ import { describeError } from '../errors.ts'
 import { createLogger } from '../log.ts'
 import { skipGenericWarning } from '../overlays/skip-generic.ts'
 import { loadRecipeConfig } from '../recipe/load-recipe.ts'
+import { planWarnings } from '../results/run-warnings.ts'
 import { redactProcessOutput } from '../redaction/redact-output.ts'
 import { redact } from '../redaction/redact.ts'
 import { setupRun, type RunHandle } from '../run/setup-run.ts'
@@ -38,6 +39,12 @@ async function start(scope: RunScope, project: TestProject): Promise<void> {
   const warning = skipGenericWarning()
   if (warning !== undefined) {
     log.warn(warning)
+  }
+  for (const unapproved of planWarnings(
+    tiers.map((t) => t.plan),
+    first.recipe,
+  )) {
+    log.warn(unapproved)
   }
   const settings = loadSettings()
   const trigger = readTrigger()

@@ -3,6 +3,7 @@ import {
   tierDefinition,
   type TierDefinition,
 } from '../run/tier-definition.ts'
+import { workerInterruption } from '../run/interrupted.ts'
 import { ensureTierOp, markTierFailed, type Gate } from '../run/tier-runner.ts'
 import { useApp } from '../testing/index.ts'
 import { bindVitestRuntime, type VitestRuntime } from './vitest-runtime.ts'
@@ -21,6 +22,8 @@ export function installTierGate(
   const { tier, configDir } = inject('ccci.tier')
   const definition = tierDefinition(checkTierDefinitions(definitions), tier)
   let gate: Gate = { skip: undefined, fail: undefined }
+  // From now on an interrupted run reaches this worker's tier operation (see own-signals.ts).
+  workerInterruption()
 
   beforeAll(async () => {
     gate = await ensureTierOp(definition, useApp(), configDir)

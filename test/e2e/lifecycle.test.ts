@@ -110,18 +110,6 @@ describe('fixtures that break one tier fail exactly that tier', () => {
       },
     },
     {
-      what: 'a backup pre-hook that fails fails backup, and restore is skipped',
-      change: withLabel(
-        'a backup hook that fails',
-        'backupbot.backup.pre-hook=echo cannot dump the site >&2; exit 4',
-      ),
-      statuses: { ...pass, backup: 'fail', restore: 'skip' },
-      reasons: {
-        backup: /backupbot.backup.pre-hook of service app failed with exit code 4/,
-        restore: /^prerequisite tier backup failed$/,
-      },
-    },
-    {
       what: 'a restore that loses the marker fails restore',
       change: withLabel(
         'a restore hook that loses data',

@@ -48,6 +48,7 @@ function input(overrides: Partial<ResultInput> = {}): ResultInput {
     startedAt: '2026-11-30T00:00:00Z',
     finishedAt: '2026-11-30T00:01:00Z',
     hostAccess: [],
+    warnings: [],
     ...overrides,
   }
 }

@@ -49,6 +49,7 @@ function result(message: string): RunResult {
     lint: undefined,
     cleanup: undefined,
     hostAccess: [],
+    warnings: [],
   }
 }
 

@@ -31,6 +31,16 @@ describe('loading recipe.ts has a deadline', () => {
     expect(Date.now() - started).toBeLessThan(5_000)
   }, 10_000)
 
+  test('a second load of a recipe.ts that timed out fails at once: every config load in a run does not wait again', async () => {
+    const dir = recipeDir('hangs-twice', HANGS)
+    await expect(loadRecipeConfig({ name: 'hangs-twice', dir }, 1_000)).rejects.toThrow()
+    const started = Date.now()
+    await expect(loadRecipeConfig({ name: 'hangs-twice', dir }, 60_000)).rejects.toMatchObject({
+      code: 'CCCI_RECIPE_CONFIG_TIMEOUT',
+    })
+    expect(Date.now() - started).toBeLessThan(1_000)
+  }, 10_000)
+
   test('a recipe.ts that loads is unaffected, and leaves no timer behind', () => {
     const dir = recipeDir('fine', 'export default { skipGeneric: ["upgrade"] }\n')
     const script = `

@@ -141,6 +141,7 @@ describe('choosing the versions (decideVersions)', () => {
       headVersion: undefined,
       baseVersion: '2.0.0+2.0',
       upgradeSkip: undefined,
+      notVersions: [],
     })
   })
   test('a tagged head upgrades from the release before its own', () => {
@@ -154,6 +155,7 @@ describe('choosing the versions (decideVersions)', () => {
       headVersion: undefined,
       baseVersion: undefined,
       upgradeSkip: 'no previous published version',
+      notVersions: [],
     })
   })
   test('without the upgrade tier the head is deployed', () => {
@@ -161,6 +163,16 @@ describe('choosing the versions (decideVersions)', () => {
       headVersion: '2.0.0+2.0',
       baseVersion: undefined,
       upgradeSkip: 'upgrade tier not selected',
+      notVersions: [],
+    })
+  })
+  test('tags that start like a version but are not one are no releases, and are named', () => {
+    const odd = ['1.2.0+', 'v1.0', '1.3.0', 'latest', '0.9.0+1.0']
+    expect(decideVersions([...tags, ...odd], ['1.2.0+'], true)).toEqual({
+      headVersion: undefined,
+      baseVersion: '2.0.0+2.0',
+      upgradeSkip: undefined,
+      notVersions: ['1.2.0+', 'v1.0', '1.3.0'],
     })
   })
 })
