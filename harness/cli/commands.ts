@@ -2,6 +2,7 @@ import { checkCommand } from './check-command.ts'
 import type { Command } from './command.ts'
 import { demoCommand } from './demo-command.ts'
 import { hostCommand } from './host-command.ts'
+import { inspectCommand } from './inspect-command.ts'
 import { janitorCommand } from './janitor-command.ts'
 import { planCommand } from './plan-command.ts'
 import { runCommand } from './run-command.ts'
@@ -13,6 +14,7 @@ export const commands: Record<string, Command> = {
   test: testCommand,
   run: runCommand,
   plan: planCommand,
+  inspect: inspectCommand,
   host: hostCommand,
   janitor: janitorCommand,
   check: checkCommand,

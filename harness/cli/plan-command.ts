@@ -1,20 +1,14 @@
-import { relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { validateRecipeName } from '../recipe/recipe-name.ts'
 import { describeRejected } from '../overlays/allowlist.ts'
-import type { PlannedFile } from '../overlays/tier-plan.ts'
+import { showPlannedFile, type PlannedFile } from '../overlays/tier-plan.ts'
 import { knownRecipes, planRecipe, type RecipePlan } from '../vitest/recipe-projects.ts'
 import type { Command } from './command.ts'
-import { sourceFlags } from './source-flags.ts'
+import { SOURCE_OPTIONS, sourceFlags } from './source-flags.ts'
 
 /** The plan as text: per tier, each file with its layer, skipped generic files, repo-local files not run. */
 export function formatPlan(plan: RecipePlan, root: string): string {
-  const show = (file: PlannedFile, tier: string) =>
-    file.layer === 'repo-local'
-      ? `tests/${tier}/${file.relative}`
-      : file.path.startsWith(root)
-        ? relative(root, file.path)
-        : file.path
+  const show = (file: PlannedFile, tier: string) => showPlannedFile(file, tier, root)
   const lines = [
     `plan for ${plan.recipe}` +
       (plan.source === undefined
@@ -56,8 +50,7 @@ export const planCommand: Command = {
       args,
       allowPositionals: true,
       options: {
-        src: { type: 'string' },
-        ref: { type: 'string' },
+        ...SOURCE_OPTIONS,
         'no-fetch': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },

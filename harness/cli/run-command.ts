@@ -2,10 +2,10 @@ import { parseArgs } from 'node:util'
 import { isTier, TIERS } from '../run/tier-names.ts'
 import { CcciError } from '../errors.ts'
 import { hostUp } from '../host/local-host.ts'
-import { validateRecipeName } from '../recipe/recipe-name.ts'
 import { discoverRecipes } from '../recipe/load-recipe.ts'
 import type { Command } from './command.ts'
-import { sourceFlags } from './source-flags.ts'
+import { recipeArgs } from './recipe-args.ts'
+import { SOURCE_OPTIONS, sourceFlags } from './source-flags.ts'
 import { runVitest } from './vitest-cli.ts'
 
 export const runCommand: Command = {
@@ -16,19 +16,13 @@ export const runCommand: Command = {
       args,
       allowPositionals: true,
       options: {
-        src: { type: 'string' },
-        ref: { type: 'string' },
+        ...SOURCE_OPTIONS,
         pr: { type: 'string' },
         tier: { type: 'string', multiple: true },
         driver: { type: 'string' },
       },
     })
-    if (positionals.length !== 1) {
-      throw new CcciError('CCCI_USAGE', `expected one recipe, got ${positionals.length}`, {
-        hint: `usage: ccci ${this.usage}`,
-      })
-    }
-    const recipe = validateRecipeName(positionals[0] ?? '')
+    const { recipe } = recipeArgs(positionals, values.pr, this.usage)
     const tiers = values.tier ?? []
     const unknown = tiers.filter((t) => !isTier(t))
     if (unknown.length > 0) {
@@ -40,12 +34,6 @@ export const runCommand: Command = {
       throw new CcciError('CCCI_USAGE', `unknown driver ${values.driver}`, {
         hint: 'use --driver swarm or --driver abra',
       })
-    }
-    if (values.pr !== undefined && !/^\d{1,9}$/.test(values.pr)) {
-      throw new CcciError(
-        'CCCI_USAGE',
-        `--pr takes a pull request number, got ${JSON.stringify(values.pr)}`,
-      )
     }
     const { src, ref } = sourceFlags(values)
     const configured = discoverRecipes(settings.recipeDirs).some((r) => r.name === recipe)

@@ -10,6 +10,7 @@ import {
   hostAccessFindings,
   isInside,
   type GrantedAccess,
+  type HostAccessDecision,
   type HostAccessGrant,
 } from './host-access.ts'
 
@@ -20,6 +21,18 @@ function resolved(path: string): string {
     // A file that does not exist leaves nothing to read; Docker's own error will say so.
     return path
   }
+}
+
+/** The host accesses of a rendered stack, split into what the grants allow and what is refused. */
+export function hostAccessDecision(
+  app: Pick<AppRef, 'recipeDir'>,
+  rendered: unknown,
+  grants: readonly HostAccessGrant[],
+): HostAccessDecision {
+  const stack = AccessStackSchema.parse(rendered)
+  const recipeDir = resolved(app.recipeDir)
+  const findings = hostAccessFindings(stack, (file) => !isInside(recipeDir, resolved(file)))
+  return decideHostAccess(findings, grants)
 }
 
 /**
@@ -33,10 +46,7 @@ export function checkHostAccess(
   grants: readonly HostAccessGrant[],
   log: Logger,
 ): GrantedAccess[] {
-  const stack = AccessStackSchema.parse(rendered)
-  const recipeDir = resolved(app.recipeDir)
-  const findings = hostAccessFindings(stack, (file) => !isInside(recipeDir, resolved(file)))
-  const decision = decideHostAccess(findings, grants)
+  const decision = hostAccessDecision(app, rendered, grants)
   if (decision.refused.length > 0) {
     throw new CcciError(
       'CCCI_HOST_ACCESS',

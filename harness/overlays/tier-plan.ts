@@ -1,4 +1,4 @@
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { findFiles } from '../files/find-files.ts'
 import type { Tier } from '../run/tier-names.ts'
 
@@ -22,6 +22,15 @@ export interface TierPlan {
   skippedGeneric: (PlannedFile & { reason: string })[]
   /** Repo-local files discovered but not run (recipe not approved). */
   notRun: (PlannedFile & { reason: string })[]
+}
+
+/** A planned file as people read it: `tests/<tier>/...` in the recipe, else relative to cc-ci. */
+export function showPlannedFile(file: PlannedFile, tier: string, root: string): string {
+  return file.layer === 'repo-local'
+    ? `tests/${tier}/${file.relative}`
+    : file.path.startsWith(root)
+      ? relative(root, file.path)
+      : file.path
 }
 
 const TEST_FILE = /\.test\.(ts|mts|js|mjs)$/

@@ -1,3 +1,4 @@
+import { runAppEnv } from './run-app-env.ts'
 import { existsSync } from 'node:fs'
 import type { Settings } from '../config/settings.ts'
 import type { AppDriver } from '../driver/app-driver.ts'
@@ -5,12 +6,11 @@ import { hostCa } from '../host/local-host.ts'
 import { findOrphans, reapOrphans } from '../janitor/janitor.ts'
 import { pruneSourceCaches } from '../janitor/prune-files.ts'
 import type { Logger } from '../log.ts'
-import { expectedStatuses, resolveExtraEnv, type RecipeConfig } from '../recipe/recipe-config.ts'
+import { expectedStatuses, type RecipeConfig } from '../recipe/recipe-config.ts'
 import { appHandle, runDriver } from '../testing/app-handle.ts'
 import type { RunContext } from '../vitest/context.ts'
 import { checkoutHead } from './checkout-head.ts'
 import { chooseVersions, versionWarnings, type VersionChoice } from './choose-versions.ts'
-import { siblingDomain } from './domain.ts'
 import { findInstallSteps } from './hooks.ts'
 import { throwIfInterrupted } from './interrupted.ts'
 import { checkHeadAccess } from './head-access.ts'
@@ -158,15 +158,7 @@ function runContextOf(input: SetupInput, opened: OpenedRun, versions: VersionCho
     headVersion: versions.headVersion,
     baseVersion: versions.baseVersion,
     deployVersion,
-    appEnv: {
-      LETS_ENCRYPT_ENV: '',
-      ...resolveExtraEnv(config, {
-        domain: opened.domain,
-        suffix: settings.domainSuffix,
-        recipe: input.recipe,
-        sibling: (label) => siblingDomain(opened.domain, label),
-      }),
-    },
+    appEnv: runAppEnv(config, input.recipe, opened.domain, settings.domainSuffix),
     installSteps: findInstallSteps(
       input.configDir,
       input.repoLocalApproved && repoLocal !== undefined && existsSync(repoLocal)

@@ -110,9 +110,13 @@ export function describeConvergence(states: readonly ServiceConvergence[], stack
 /**
  * The fail-fast rule, pure. Swarm keeps retrying a task that exits (an app waiting for its
  * database may need a few tries), so only what retrying cannot cure ends the wait early: a
- * service with nothing running whose current spec had `failFastAfter` tasks rejected (no such
- * image, a missing secret or mount), or a paused or rolled-back update.
+ * service with nothing running whose image is not on the host (a task rejected with "No such
+ * image": the node already tried to pull it), or whose current spec had `failFastAfter` tasks
+ * rejected (a missing secret or mount), or a paused or rolled-back update.
  */
+/** How Docker rejects a task whose image is neither on the node nor pullable. */
+const NO_IMAGE = /No such image/i
+
 export function isHopeless(
   state: Pick<ServiceConvergence, 'stuck' | 'running' | 'failures'>,
   failFastAfter: number,
@@ -120,7 +124,8 @@ export function isHopeless(
   return (
     state.stuck !== undefined ||
     (state.running === 0 &&
-      state.failures.filter((t) => t.state === 'rejected').length >= failFastAfter)
+      (state.failures.some((t) => t.state === 'rejected' && NO_IMAGE.test(t.error ?? '')) ||
+        state.failures.filter((t) => t.state === 'rejected').length >= failFastAfter))
   )
 }
 

@@ -51,6 +51,8 @@ export interface RecipePlan {
   configFailure: ErrorData | undefined
   source: PreparedSource | undefined
   sourceError: string | undefined
+  /** The same error as data (`ccci inspect` raises it). */
+  sourceFailure: ErrorData | undefined
   repoLocalApproved: boolean
   /** Lines of the applicable repo-local-approved.txt files that approve nothing. */
   allowlistRejected: RejectedLine[]
@@ -95,11 +97,13 @@ export async function planRecipe(
   }
   let source: PreparedSource | undefined
   let sourceError: string | undefined
+  let sourceFailure: ErrorData | undefined
   if (fetch && configError === undefined) {
     try {
       source = await prepareSource(settings.home, entry.name, config, trigger, entry.dir)
     } catch (error) {
       sourceError = describeError(error)
+      sourceFailure = errorData(error, 'CCCI_RECIPE_SOURCE')
     }
   }
   const approved = approvedForRepoLocal(entry, settings.root)
@@ -126,6 +130,7 @@ export async function planRecipe(
     configFailure,
     source,
     sourceError,
+    sourceFailure,
     repoLocalApproved: approved,
     allowlistRejected,
     tiers,

@@ -22,8 +22,13 @@ describe('when a deploy stops waiting early (isHopeless)', () => {
     const rejected = Array.from({ length: 3 }, () => task('rejected', 'No such image: app:1'))
     expect(isHopeless({ stuck: undefined, running: 0, failures: rejected }, 3)).toBe(true)
   })
+  test('one task rejected because its image is not on the host: hopeless at once (the pull already failed)', () => {
+    const once = [task('rejected', 'No such image: ghcr.io/example/app:1.0.3')]
+    expect(isHopeless({ stuck: undefined, running: 0, failures: once }, 3)).toBe(true)
+    expect(isHopeless({ stuck: undefined, running: 1, failures: once }, 3)).toBe(false)
+  })
   test('fewer rejections, or a task running, keep waiting', () => {
-    const two = [task('rejected'), task('rejected')]
+    const two = [task('rejected', 'secret not found'), task('rejected', 'secret not found')]
     expect(isHopeless({ stuck: undefined, running: 0, failures: two }, 3)).toBe(false)
     expect(
       isHopeless({ stuck: undefined, running: 1, failures: [...two, task('rejected')] }, 3),

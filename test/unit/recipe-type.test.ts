@@ -1,7 +1,7 @@
 /**
  * `RECIPE=` in place of `TYPE=` (issue 12, point 6): abra accepts either key in an app env
- * (docs.coopcloud.tech operators handbook, "TYPE (or RECIPE)"; /work/shared/reference/abra.md
- * §2.2) and reads RECIPE first; and an app created with `app new --chaos` is deployed with
+ * (docs.coopcloud.tech operators handbook, "TYPE (or RECIPE)"; docs/drivers.md,
+ * "Secrets and the app env") and reads RECIPE first; and an app created with `app new --chaos` is deployed with
  * `--chaos` whatever abra wrote into its env.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
