@@ -8,6 +8,7 @@ import { ownedObjects } from '../janitor/janitor.ts'
 import { releaseLease } from '../janitor/lease.ts'
 import { RUN_LABEL } from '../janitor/owner-labels.ts'
 import type { Logger } from '../log.ts'
+import { pollUntil } from '../poll.ts'
 import { redact, redactDeep } from '../redaction/redact.ts'
 import type { CleanupReport } from '../results/report-files.ts'
 import { unwindCleanup } from './cleanup-journal.ts'
@@ -22,6 +23,30 @@ export async function runLeftovers(runId: string, stack: string | undefined): Pr
   return [...owned, ...stacked]
     .map((o) => `${o.kind} ${o.name}`)
     .filter((name) => !seen.has(name) && seen.add(name) !== undefined)
+}
+
+/**
+ * What is left of the run once Docker has finished removing it. A task Docker was starting when
+ * the stack was removed (a run interrupted during its deploy) can still create its container,
+ * and with it the stack's volume, a moment after the volumes were removed: wait for the stack's
+ * containers to go, then remove its volumes again.
+ */
+async function settledLeftovers(
+  runId: string,
+  app: AppRef,
+  driver: AppDriver | undefined,
+): Promise<string[]> {
+  const leftovers = await runLeftovers(runId, app.stack)
+  if (leftovers.length === 0 || driver === undefined) {
+    return leftovers
+  }
+  await pollUntil(
+    async () =>
+      (await runLeftovers(runId, app.stack)).find((left) => left.startsWith('container ')),
+    { timeoutMs: 30_000, intervalMs: 1000 },
+  )
+  await driver.removeVolumes(app)
+  return runLeftovers(runId, app.stack)
 }
 
 /** What the failing app looked like, kept before the teardown removes it. */
@@ -87,7 +112,7 @@ export async function teardownRun(
     }
   }
   await step('leftover check', async () => {
-    report.leftovers = await runLeftovers(runId, app.stack)
+    report.leftovers = await settledLeftovers(runId, app, driver)
     if (existsSync(app.envFile)) {
       report.leftovers.push(`env file ${app.envFile}`)
     }
