@@ -7,15 +7,10 @@ import { planRecipe } from '../../harness/vitest/recipe-projects.ts'
 
 const work = mkdtempSync(join(tmpdir(), 'ccci-allowlist-'))
 // Source caches of these plans go here, not into the machine's state.
-const savedHome = process.env.CCCI_HOME
-process.env.CCCI_HOME = join(work, 'home')
+vi.stubEnv('CCCI_HOME', join(work, 'home'))
 afterAll(() => {
   rmSync(work, { recursive: true, force: true })
-  if (savedHome === undefined) {
-    delete process.env.CCCI_HOME
-  } else {
-    process.env.CCCI_HOME = savedHome
-  }
+  vi.unstubAllEnvs()
 })
 
 /** A recipe config folder beside a repo-local-approved.txt with a wildcard and a valid name. */

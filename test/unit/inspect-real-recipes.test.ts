@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { inspectRecipe } from '../../harness/inspect/inspect-recipe.ts'
 import type { Inspection } from '../../harness/inspect/inspection-schema.ts'
 import { runCommand } from '../../harness/process/index.ts'
@@ -15,7 +15,6 @@ import { REPO_ROOT } from '../support/fixtures.ts'
 
 const BUNDLES = join(REPO_ROOT, 'test', 'fixtures', 'real-recipes', 'bundles')
 const work = mkdtempSync(join(tmpdir(), 'ccci-inspect-real-'))
-const savedHome = process.env.CCCI_HOME
 const inspections = new Map<string, Inspection>()
 
 const RECIPES: [name: string, bundle: string][] = [
@@ -28,7 +27,7 @@ const RECIPES: [name: string, bundle: string][] = [
 
 beforeAll(async () => {
   // Source caches go here, not into the machine's state.
-  process.env.CCCI_HOME = join(work, 'home')
+  vi.stubEnv('CCCI_HOME', join(work, 'home'))
   for (const [name, bundle] of RECIPES) {
     const clone = join(work, name)
     await runCommand('git', ['clone', '--quiet', join(BUNDLES, bundle), clone], {
@@ -43,11 +42,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true })
-  if (savedHome === undefined) {
-    delete process.env.CCCI_HOME
-  } else {
-    process.env.CCCI_HOME = savedHome
-  }
+  vi.unstubAllEnvs()
 })
 
 const get = (name: string): Inspection => {

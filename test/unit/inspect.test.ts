@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, test } from 'vitest'
+import { afterAll, describe, expect, test, vi } from 'vitest'
 import { isCcciError } from '../../harness/errors.ts'
 import { describeGeneration, formatInspection } from '../../harness/inspect/format-inspection.ts'
 import { inspectRecipe } from '../../harness/inspect/inspect-recipe.ts'
@@ -11,17 +11,12 @@ import { fixtureRepos } from '../support/fixtures.ts'
 
 const work = mkdtempSync(join(tmpdir(), 'ccci-inspect-test-'))
 // Source caches go here, not into the machine's state.
-const savedHome = process.env.CCCI_HOME
-process.env.CCCI_HOME = join(work, 'home')
+vi.stubEnv('CCCI_HOME', join(work, 'home'))
 const repos = fixtureRepos()
 afterAll(() => {
   repos.cleanup()
   rmSync(work, { recursive: true, force: true })
-  if (savedHome === undefined) {
-    delete process.env.CCCI_HOME
-  } else {
-    process.env.CCCI_HOME = savedHome
-  }
+  vi.unstubAllEnvs()
 })
 
 const scratchFolders = () =>
