@@ -3,13 +3,18 @@ import { join } from 'node:path'
 import { describe, expect, test, type TaskMeta } from 'vitest'
 import { listServices } from '../../harness/docker/index.ts'
 import { RUN_LABEL } from '../../harness/janitor/owner-labels.ts'
-import { killTrees, tryCommand, type StartedCommand } from '../../harness/process/index.ts'
+import { killTrees, type StartedCommand } from '../../harness/process/index.ts'
 import type { commitChange } from '../support/commit-change.ts'
 import { caseFile } from '../support/case-file.ts'
 import { configDir } from '../support/config-dir.ts'
-import { REPO_ROOT } from '../support/fixtures.ts'
 import { recordFigure, residueSince } from '../support/reliability.ts'
-import { finishRun, runRecipe, startRun, type RunOutcome } from '../support/run-recipe.ts'
+import {
+  finishRun,
+  runJanitor,
+  runRecipe,
+  startRun,
+  type RunOutcome,
+} from '../support/run-recipe.ts'
 
 /**
  * The fault matrix: a run of tiny-html is held in each phase and stopped there with SIGINT,
@@ -118,14 +123,6 @@ const PHASES: Phase[] = [
   },
 ]
 
-async function janitor(): Promise<{ code: number; output: string }> {
-  const run = await tryCommand('bash', [join(REPO_ROOT, 'ccci'), 'janitor'], {
-    cwd: REPO_ROOT,
-    timeoutMs: 300_000,
-  })
-  return { code: run.exitCode, output: run.stdout + run.stderr }
-}
-
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGKILL'] as const
 
 interface Ending {
@@ -150,7 +147,7 @@ async function stopped(started: StartedCommand, signal: 'SIGINT' | 'SIGTERM'): P
 async function killed(started: StartedCommand): Promise<Ending> {
   killTrees([started.pid ?? 0])
   const run = await finishRun(started)
-  const swept = await janitor()
+  const swept = await runJanitor()
   return {
     code: swept.code,
     output: `${run.output}\n--- ./ccci janitor ---\n${swept.output}`,

@@ -6,11 +6,11 @@ import { listServices } from '../../harness/docker/index.ts'
 import { RUN_LABEL } from '../../harness/janitor/owner-labels.ts'
 import { runCommand, tryCommand } from '../../harness/process/index.ts'
 import { configDir } from '../support/config-dir.ts'
-import { fixtureRepos, REPO_ROOT } from '../support/fixtures.ts'
+import { fixtureRepos } from '../support/fixtures.ts'
 import { hostSnapshot } from '../support/host-snapshot.ts'
 import { killTrees } from '../../harness/process/index.ts'
 import { recordFigure } from '../support/reliability.ts'
-import { finishRun, runRecipe, startRun } from '../support/run-recipe.ts'
+import { finishRun, runJanitor, runRecipe, startRun } from '../support/run-recipe.ts'
 
 /**
  * Resources cc-ci did not create, with names that look like a run's (`tiny-000000_ccci_localhost`
@@ -136,11 +136,8 @@ test('a run, its teardown, a killed run and the janitor leave foreign resources 
   killTrees([started.pid ?? 0])
   await finishRun(started)
   await check('a killed run')
-  const janitor = await tryCommand('bash', [join(REPO_ROOT, 'ccci'), 'janitor'], {
-    cwd: REPO_ROOT,
-    timeoutMs: 300_000,
-  })
-  expect(janitor.exitCode, janitor.stdout + janitor.stderr).toBe(0)
+  const janitor = await runJanitor()
+  expect(janitor.code, janitor.output).toBe(0)
   await check('the janitor')
   recordFigure(task, { kind: 'foreign', touched })
   expect(touched).toEqual([])

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect } from 'vitest'
 import { loadSettings } from '../../harness/config/settings.ts'
-import { startCommand, type StartedCommand } from '../../harness/process/index.ts'
+import { startCommand, tryCommand, type StartedCommand } from '../../harness/process/index.ts'
 import { readLeases } from '../../harness/janitor/lease.ts'
 import { readResult, type RunResult } from '../../harness/results/report-files.ts'
 import { runLeftovers } from '../../harness/run/teardown-run.ts'
@@ -92,4 +92,13 @@ export async function expectNothingLeft(result: RunResult): Promise<void> {
     'leases',
   ).not.toContain(result.runId)
   expect(existsSync(join(settings.home, 'runs', result.runId)), 'run folder').toBe(false)
+}
+
+/** `./ccci janitor`, as an operator runs it after a crash: its exit code and everything it printed. */
+export async function runJanitor(): Promise<{ code: number; output: string }> {
+  const run = await tryCommand('bash', [join(REPO_ROOT, 'ccci'), 'janitor'], {
+    cwd: REPO_ROOT,
+    timeoutMs: 300_000,
+  })
+  return { code: run.exitCode, output: run.stdout + run.stderr }
 }
