@@ -25,6 +25,17 @@ export default defineConfig({
         },
       },
       {
+        // The NixOS module in nix/, evaluated by nix-instantiate (Debian's nix-bin, installed by
+        // `ccci host up`) with the vendored Nix library; no Docker.
+        test: {
+          name: 'nix',
+          root,
+          include: ['test/nix/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
+          testTimeout: 60_000,
+        },
+      },
+      {
         test: {
           name: 'integration',
           root,

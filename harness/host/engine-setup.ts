@@ -9,7 +9,8 @@ import { runCommand, spawnDaemon, tryCommand } from '../process/index.ts'
 
 /**
  * What the local host needs from Debian, and a command or file that proves each is installed.
- * Chromium is for browser tests (Debian's build; cc-ci never downloads a browser).
+ * Chromium is for browser tests (Debian's build; cc-ci never downloads a browser); nix-bin's
+ * `nix-instantiate` parses and evaluates the NixOS module in nix/ (test/nix/).
  */
 export const HOST_PACKAGES: readonly { pkg: string; probe: string }[] = [
   { pkg: 'docker.io', probe: 'dockerd' },
@@ -18,6 +19,7 @@ export const HOST_PACKAGES: readonly { pkg: string; probe: string }[] = [
   { pkg: 'openssl', probe: 'openssl' },
   { pkg: 'git', probe: 'git' },
   { pkg: 'chromium', probe: CHROMIUM_PATH },
+  { pkg: 'nix-bin', probe: 'nix-instantiate' },
 ]
 
 async function present(probe: string): Promise<boolean> {
