@@ -8,7 +8,7 @@ export interface HttpOptions {
   /** Hosts under this suffix resolve to 127.0.0.1 (the local proxy), like `curl --resolve`. */
   loopbackSuffix?: string
   timeoutMs?: number
-  method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE'
+  method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   headers?: Record<string, string>
   body?: string
   followRedirects?: boolean

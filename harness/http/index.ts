@@ -1,1 +1,3 @@
 export * from './http-client.ts'
+export * from './api-client.ts'
+export * from './rate-limit.ts'
