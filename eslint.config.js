@@ -12,6 +12,9 @@ const adapters = [
   { lib: 'playwright-core', home: 'harness/browser/**' },
   { lib: '@playwright/test', home: 'harness/browser/**' },
   { lib: 'tar-stream', home: 'harness/archive/**' },
+  { lib: '@keycloak/keycloak-admin-client', home: 'harness/keycloak/**' },
+  { lib: 'oidc-provider', home: 'harness/sso-double/server/**' },
+  { lib: 'openid-client', home: 'test/fixtures/images/oidc-app/**' },
 ]
 
 /** What is built on the harness imports only its public surface, harness/index.ts (@cc-ci/harness). */

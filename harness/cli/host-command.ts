@@ -25,6 +25,11 @@ export const hostCommand: Command = {
       out(
         `proxy      ${settings.proxy === 'local' ? `ccci-proxy ${report.proxy}, ${report.routes} route(s), https://<app>.${settings.domainSuffix}:${settings.proxyPort}/` : 'external (Traefik)'}`,
       )
+      if (report.sso !== 'none') {
+        out(
+          `sso        ccci-sso ${report.sso}, https://sso.${settings.domainSuffix}:${settings.proxyPort}/realms/<realm>`,
+        )
+      }
       out(`tls        CA ${report.tls.caFile}`)
       out(
         `try        curl --cacert ${report.tls.caFile} --resolve x.${settings.domainSuffix}:${settings.proxyPort}:127.0.0.1 https://x.${settings.domainSuffix}:${settings.proxyPort}/`,

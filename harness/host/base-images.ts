@@ -11,7 +11,7 @@ export const CADDY_IMAGE = 'ccci-local/caddy:2'
 const INPUTS_LABEL = 'cc-ci.inputs'
 
 /** The shared libraries a dynamic binary loads (empty for a static one). */
-async function sharedLibraries(binary: string): Promise<string[]> {
+export async function sharedLibraries(binary: string): Promise<string[]> {
   const result = await tryCommand('ldd', [binary], { timeoutMs: 10_000 })
   if (result.exitCode !== 0) {
     return []
@@ -119,7 +119,8 @@ function inputsHash(context: readonly TarEntry[]): string {
   return hash.digest('hex').slice(0, 16)
 }
 
-async function ensureImage(tag: string, context: TarEntry[]): Promise<'built' | 'present'> {
+/** Builds `tag` from `context` unless an image with the same inputs (its label) is there. */
+export async function ensureImage(tag: string, context: TarEntry[]): Promise<'built' | 'present'> {
   const hash = inputsHash(context)
   const existing = await inspectImage(tag)
   if (existing?.labels[INPUTS_LABEL] === hash) {

@@ -28,6 +28,13 @@ import {
   syncProxyRoutes,
 } from './proxy-service.ts'
 import { ensureTls, tlsPaths, type HostTls } from './tls.ts'
+import {
+  ensureSsoService,
+  removeSsoService,
+  SSO_IMAGE,
+  SSO_SERVICE,
+} from '../sso-double/sso-service.ts'
+import { NODE_IMAGE } from './node-image.ts'
 
 export interface HostUpReport {
   installed: string[]
@@ -37,6 +44,8 @@ export interface HostUpReport {
   network: 'created' | 'present'
   images: Record<string, 'built' | 'present'>
   proxy: 'created' | 'present'
+  /** The local SSO stand-in (docs/dependencies.md), with the local proxy only. */
+  sso: 'created' | 'present' | 'none'
   routes: number
   tls: HostTls
 }
@@ -64,8 +73,11 @@ export async function hostUp(settings: Settings, log: Logger): Promise<HostUpRep
   const images = await ensureBaseImages()
   let proxy: HostUpReport['proxy'] = 'present'
   let routes = 0
+  let sso: HostUpReport['sso'] = 'none'
   if (settings.proxy === 'local') {
     proxy = await ensureProxyService(settings.proxyPort)
+    log.step('checking the local SSO stand-in (Keycloak realms for recipes with deps)')
+    sso = await ensureSsoService(settings)
     log.step(`syncing proxy routes (https://*.${settings.domainSuffix}:${settings.proxyPort})`)
     routes = (await syncProxyRoutes(tls)).routes.length
   }
@@ -77,6 +89,7 @@ export async function hostUp(settings: Settings, log: Logger): Promise<HostUpRep
     network,
     images,
     proxy,
+    sso,
     routes,
     tls,
   }
@@ -145,6 +158,9 @@ export async function hostDown(
     if (await removeService(PROXY_SERVICE)) {
       removed.push(`service ${PROXY_SERVICE}`)
     }
+    if (await removeSsoService()) {
+      removed.push(`service ${SSO_SERVICE}`)
+    }
     const network = (await listNetworks({ name: PROXY_NETWORK })).find(
       (n) => n.name === PROXY_NETWORK,
     )
@@ -158,7 +174,7 @@ export async function hostDown(
       }
     }
     if (options.all) {
-      for (const image of [BUSYBOX_IMAGE, CADDY_IMAGE]) {
+      for (const image of [BUSYBOX_IMAGE, CADDY_IMAGE, SSO_IMAGE, NODE_IMAGE]) {
         await removeImage(image).catch((error: unknown) => log.warn(String(error)))
         removed.push(`image ${image}`)
       }

@@ -34,8 +34,45 @@ export const RecipeConfigSchema = z
       .array(z.enum(['keycloak']))
       .default([])
       .describe(
-        'Shared services the app needs for the run (keycloak: a realm per run). Not available yet: a run stops before deploying',
+        'Shared services the app needs for the run (keycloak: a realm per run, with a client for the app and a test user; docs/dependencies.md)',
       ),
+    keycloak: z
+      .strictObject({
+        issuerEnv: envKey
+          .default('OIDC_ISSUER')
+          .describe(
+            "App env key that receives the issuer URL (`<keycloak>/realms/<the run's realm>`)",
+          ),
+        clientIdEnv: envKey
+          .default('OIDC_CLIENT_ID')
+          .describe('App env key that receives the client id'),
+        internalUrlEnv: envKey
+          .optional()
+          .describe(
+            "App env key that receives the base URL the app's containers reach Keycloak at (the public URL in production; the stand-in's swarm address locally)",
+          ),
+        clientSecret: z
+          .string()
+          .regex(/^[a-z][a-z0-9_]*$/, 'a compose secret key (lower case, digits, _)')
+          .default('oidc_secret')
+          .describe(
+            'The compose secret (generate=false) the client secret is inserted into, as `abra app secret insert` would',
+          ),
+        redirectPaths: z
+          .array(z.string().startsWith('/'))
+          .min(1)
+          .default(['/*'])
+          .describe(
+            "The client's redirect URIs on the run's domain (a trailing * is Keycloak's wildcard)",
+          ),
+      })
+      .default({
+        issuerEnv: 'OIDC_ISSUER',
+        clientIdEnv: 'OIDC_CLIENT_ID',
+        clientSecret: 'oidc_secret',
+        redirectPaths: ['/*'],
+      })
+      .describe("How the run's realm reaches the app, with deps: [keycloak]"),
     extraEnv: z
       .union([
         z.record(envKey, z.string()),

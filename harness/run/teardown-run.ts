@@ -12,6 +12,7 @@ import { pollUntil } from '../poll.ts'
 import { redact, redactDeep } from '../redaction/redact.ts'
 import type { CleanupReport } from '../results/report-files.ts'
 import { unwindCleanup } from './cleanup-journal.ts'
+import { hasDependencies, releaseDependencies } from '../deps/release-deps.ts'
 import type { RunHandle } from './setup-run.ts'
 import { readState, stateFile } from './state.ts'
 
@@ -110,6 +111,10 @@ export async function teardownRun(
         undone.ok ? Promise.resolve(undone.detail) : Promise.reject(new Error(undone.detail)),
       )
     }
+  }
+  if (hasDependencies(runDir)) {
+    // After the undeploy: the app no longer signs in through the realm it is about to lose.
+    await step('dependencies', () => releaseDependencies(settings, runDir))
   }
   await step('leftover check', async () => {
     report.leftovers = await settledLeftovers(runId, app, driver)

@@ -120,11 +120,12 @@ export class SwarmDriver implements AppDriver {
     checkInsertedSecrets(plans, existing)
     const created: string[] = []
     for (const plan of plans) {
-      if (existing.has(plan.name)) {
-        this.#options.log.warn(`secret ${plan.name} already exists; kept as it is`)
+      // generate=false: inserted before (checked above), never generated, as abra does.
+      if (!plan.generate) {
         continue
       }
-      if (!plan.generate) {
+      if (existing.has(plan.name)) {
+        this.#options.log.warn(`secret ${plan.name} already exists; kept as it is`)
         continue
       }
       const value = generateSecretValue(plan)
