@@ -35,6 +35,10 @@ export interface CcciRunInput {
   pr: string
   recipeDirs: string
   signal: AbortSignal
+  /** REF to test (default: the default branch). */
+  ref?: string
+  /** More environment, e.g. QUICK=1. */
+  env?: Record<string, string>
 }
 
 const ROOT = loadSettings().root
@@ -63,11 +67,12 @@ export async function ccciRun(input: CcciRunInput): Promise<CcciRunSample> {
           NODE_ENV: undefined,
           CCCI_RECIPE_DIRS: input.recipeDirs,
           SRC: input.src,
-          REF: undefined,
+          REF: input.ref,
           PR: input.pr,
           DOCKER_HOST: proxy.dockerHost,
           FORCE_COLOR: '0',
           NO_COLOR: '1',
+          ...input.env,
         },
       },
     )

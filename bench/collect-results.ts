@@ -11,6 +11,7 @@ import type { MachineInfo } from './machine-info.ts'
 import { NAIVE_STEPS, type NaiveSample } from './naive-harness.ts'
 import type { PlanSample } from './plan-bench.ts'
 import { summarize } from './summarize.ts'
+import { WARM_INIT_SECONDS, type WarmSamples } from './warm-bench.ts'
 
 /** Everything one bench measured, sample by sample. */
 export interface Samples {
@@ -20,6 +21,8 @@ export interface Samples {
   naives: NaiveSample[]
   plans: PlanSample[]
   decisions: DecisionSamples
+  /** Cold and quick runs of the same change of the warm fixture (bench/warm-bench.ts). */
+  warm: WarmSamples
 }
 
 export interface RunInfo {
@@ -120,6 +123,17 @@ function cases(samples: Samples): Record<string, CaseResult> {
       decisions.sweepPlan.map((v) => (v * 1000) / ENROLLED_RECIPES),
       1,
     ),
+    'warm.cold': row(
+      `warm-notes (${WARM_INIT_SECONDS} s first-start init): cold run of a change`,
+      's',
+      seconds(samples.warm.cold.map((c) => c.wallMs)),
+    ),
+    'warm.quick': row(
+      'quick run of the same change (--quick)',
+      's',
+      seconds(samples.warm.quick.map((c) => c.wallMs)),
+      1,
+    ),
     'requests.floor': row('Docker Engine requests: floor', 'req', samples.floorRequests),
     'requests.cold': row(
       'Docker Engine requests: cold run',
@@ -158,6 +172,7 @@ function ratios(all: Record<string, CaseResult>): Record<string, Ratio> {
     ),
     janitorOverRun: ratio('decideOrphans (200 stacks) / cold run', 'janitor', 'cold', 1000),
     sweepOverRun: ratio('sweepPlan (100 recipes) / cold run', 'sweep', 'cold', 1000),
+    quickOverCold: ratio('quick run / cold run of the same change', 'warm.quick', 'warm.cold'),
   }
 }
 

@@ -14,6 +14,7 @@ import { floorLifecycle, type FloorSample } from './floor-lifecycle.ts'
 import { machineInfo } from './machine-info.ts'
 import { NAIVE_STEPS, naiveHarness, type NaiveSample } from './naive-harness.ts'
 import { planBench, type PlanSample } from './plan-bench.ts'
+import { warmBench, type WarmSamples } from './warm-bench.ts'
 
 /**
  * `npm run bench`: how much of a run is cc-ci and how much is Docker (docs/performance.md).
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
   const colds: CcciRunSample[] = []
   const naives: NaiveSample[] = []
   const plans: PlanSample[] = []
+  let warm: WarmSamples = { cold: [], quick: [] }
   try {
     const repo = await buildRecipeRepo(join(root, 'test', 'fixtures', 'recipes', RECIPE), src)
     for (let r = 1; r <= repeats; r++) {
@@ -97,6 +99,9 @@ async function main(): Promise<void> {
       progress(`repeat ${r}/${repeats}: ccci plan over ${PLAN_RECIPES} generated recipes`)
       plans.push(await planBench(PLAN_RECIPES))
     }
+    if (process.env.BENCH_WARM !== '0') {
+      warm = await warmBench(root, work, repeats, nextPr, abort.signal, progress)
+    }
   } finally {
     rmSync(work, { recursive: true, force: true })
     removeSourceCache(RECIPE, src)
@@ -112,7 +117,7 @@ async function main(): Promise<void> {
       durationS: (performance.now() - began) / 1000,
       loadAverage: { start: loadAtStart, end: loadavg()[0] ?? NaN },
     },
-    { floors, floorRequests, colds, naives, plans, decisions },
+    { floors, floorRequests, colds, naives, plans, decisions, warm },
   )
   mkdirSync(dirname(resultsFile), { recursive: true })
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`)

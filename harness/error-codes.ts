@@ -16,6 +16,13 @@ export const ERROR_CODES = {
   CCCI_ABRA_RESTORE_FAILED: '`abra app restore` failed',
   CCCI_ABRA_SH_SYNTAX: "a recipe's abra.sh has an export cc-ci cannot read",
   CCCI_ABRA_TIMEOUT: 'an abra command did not finish in time and was killed',
+  CCCI_API_RATE_LIMITED:
+    'a forge or Drone API kept answering 429/503 (rate limit) after the retries',
+  CCCI_API_RESPONSE:
+    'a forge or Drone API answered a body that does not match its documented shape',
+  CCCI_API_STATUS:
+    'a forge or Drone API answered an unexpected HTTP status (refused, not found, failed)',
+  CCCI_API_UNREACHABLE: 'a forge or Drone API could not be reached (connection, TLS, timeout)',
   CCCI_APP_EXISTS: "the app's env file already exists when the run creates it",
   CCCI_APP_MISSING: 'an app has no env file (not created, or removed)',
   CCCI_BACKUPBOT_LABEL: 'a backupbot label of the recipe makes no sense',
@@ -33,6 +40,7 @@ export const ERROR_CODES = {
   CCCI_BAD_RECIPE_NAME: 'a recipe name is not valid',
   CCCI_BAD_REF: 'REF is not a git ref',
   CCCI_BAD_SOURCE: 'SRC is neither a git URL nor a local path',
+  CCCI_BRIDGE_CONFIG: '`ccci bridge` was started with an invalid or incomplete environment',
   CCCI_BROWSER_LAUNCH: 'Chromium did not start',
   CCCI_BROWSER_MISSING:
     'Chromium is not installed where browser tests launch it (./ccci host up installs it)',
@@ -44,7 +52,10 @@ export const ERROR_CODES = {
   CCCI_COMPOSE_FILE_MISSING: 'a compose file the app uses does not exist in the recipe',
   CCCI_COMPOSE_FILE_PATH: 'COMPOSE_FILE names a file outside the recipe',
   CCCI_COMPOSE_YAML: 'a compose file is not YAML, or its top-level secrets are not a map',
-  CCCI_DEPS_UNAVAILABLE: 'recipe.ts declares deps, which cc-ci cannot provide yet',
+  CCCI_DEPS_NOT_DECLARED:
+    'a tier test asked for a dependency (useKeycloak()) its recipe.ts does not declare',
+  CCCI_DEPS_UNAVAILABLE:
+    'a dependency recipe.ts declares (deps: keycloak) is not configured, not healthy and could not be started cold: an infrastructure failure, not the recipe',
   CCCI_DOCKER_API: 'a Docker API call failed',
   CCCI_DOCKER_CLI_OLD: 'the docker CLI has no `docker stack config`',
   CCCI_DOCKER_START: 'dockerd did not come up',
@@ -63,8 +74,11 @@ export const ERROR_CODES = {
   CCCI_HOST_PACKAGES: 'packages the local host needs are missing',
   CCCI_HTTP_REDIRECTS: 'an HTTP request was redirected too many times',
   CCCI_IMAGE_BUILD: 'building a Docker image failed',
+  CCCI_IMAGE_PACKAGE: 'an npm package a locally built Node image needs is not installed',
   CCCI_INSTALL_STEPS: "the recipe's install-steps.sh failed",
   CCCI_INTERRUPTED: 'the run was interrupted (SIGINT/SIGTERM)',
+  CCCI_KEYCLOAK_ADMIN:
+    "Keycloak's admin REST API refused or failed a call (sign-in, realm, client or user): an infrastructure failure, not the recipe",
   CCCI_NOT_IN_A_RUN:
     'useApp(), runContext() or an expect helper was called outside a tier file of a recipe run',
   CCCI_LEFTOVERS: 'the teardown left resources behind',
@@ -80,7 +94,6 @@ export const ERROR_CODES = {
   CCCI_PLAYWRIGHT_SUITE: 'a Playwright suite failed',
   CCCI_PROXY_DOWN: 'the local proxy service has no running container',
   CCCI_PROXY_RELOAD: 'the local proxy refused its new route table',
-  CCCI_QUICK_UNAVAILABLE: 'a quick run was asked for, which cc-ci cannot do yet',
   CCCI_RECIPE_CONFIG: 'loading the recipe config failed in an unexpected way',
   CCCI_RECIPE_CONFIG_EXPORT: 'recipe.ts has no default export',
   CCCI_RECIPE_CONFIG_INVALID: 'recipe.ts is not a valid recipe config',
@@ -110,8 +123,16 @@ export const ERROR_CODES = {
   CCCI_TRIGGER: 'the run input (SRC, REF, PR, QUICK) is invalid',
   CCCI_UNDEPLOY_TIMEOUT: 'a removed stack still has containers, volumes or networks',
   CCCI_USAGE: 'a ccci command line is wrong',
+  CCCI_VERDICT_INPUT:
+    "`ccci verdict` lacks its build parameters, or the run's result.json/summary.md cannot be read",
   CCCI_VOLUME_NOT_MOUNTED: 'a data operation named a volume no service of the app mounts',
   CCCI_VOLUME_WRITE: 'writing a file into a volume failed',
+  CCCI_WARM_NO_CANONICAL:
+    'a quick run found no known-good snapshot when it reattached the canonical',
+  CCCI_WARM_REGISTRY: "a warm canonical's registry record is not valid",
+  CCCI_WARM_SNAPSHOT_CORRUPT: 'a known-good snapshot does not match its manifest',
+  CCCI_WARM_UNHEALTHY: 'the canonical did not answer its health path when it was promoted',
+  CCCI_WARM_VOLUME: 'archiving or filling a volume of a warm canonical failed',
   BENCH_FIXTURE: "the bench's synthetic fixtures decide wrongly",
   BENCH_FLOOR_TIMEOUT: 'the bench gave up waiting for the floor deployment',
   BENCH_INTERRUPTED: 'the bench was interrupted',

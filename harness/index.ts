@@ -15,6 +15,8 @@ export {
 // The deployed app of the run, and what a tier test asserts on it.
 export { useApp, type AppHandle, type RunContext } from './testing/index.ts'
 export { expectConverged, expectServes } from './testing/assertions.ts'
+export { useKeycloak } from './deps/use-keycloak.ts'
+export type { KeycloakProvision } from './deps/run-deps.ts'
 export { runContext, tierContext, type TierProvided } from './vitest/context.ts'
 export type {
   AppBackupPlan,
@@ -73,6 +75,8 @@ export { addNewSampleKeys } from './coop/env-upgrade.ts'
 export { checkout } from './git/index.ts'
 export { syncLocalProxy } from './proxy/proxy-sync.ts'
 export { runInstallSteps } from './run/hooks.ts'
+export { insertDependencySecrets } from './deps/dep-secrets.ts'
+export { reattachCanonical } from './warm/reattach.ts'
 export { throwIfInterrupted } from './run/interrupted.ts'
 export type { RunLint } from './run/lint-head.ts'
 export { mutateAfterBackup, seedMarker } from './run/data-marker.ts'

@@ -1,5 +1,7 @@
 import {
   defineTier,
+  insertDependencySecrets,
+  reattachCanonical,
   refuseFailedLint,
   refuseHostAccess,
   runInstallSteps,
@@ -25,6 +27,8 @@ export const install = defineTier({
     secrets: 'the names of the secrets generated for the app',
     deployed: 'what the deploy reported (version, chaos, images, duration)',
     routeWarnings: "the app's Traefik routers the local proxy did not route, and why",
+    reattached:
+      'a --quick run: the known-good snapshot the app was filled from (id, version, volumes)',
   },
   async operation(context) {
     const { app, driver, run, log, signal } = context
@@ -44,7 +48,12 @@ export const install = defineTier({
     }
     throwIfInterrupted(signal)
     context.registerUndo('secrets')
-    const secrets = await driver.generateSecrets(app)
+    // What a dependency gave the app (the OIDC client secret), inserted as an operator would.
+    await insertDependencySecrets(driver, app, run.runDir)
+    // A quick run gets a copy of its warm canonical (its secrets and data); a cold run, new secrets.
+    const prepared = run.quick
+      ? await reattachCanonical(context)
+      : { secrets: await driver.generateSecrets(app) }
     context.registerUndo('volumes')
     context.registerUndo('stack')
     context.countDeploy()
@@ -54,6 +63,6 @@ export const install = defineTier({
       signal,
     })
     const routeWarnings = await syncLocalProxy(log, app.stack)
-    return { secrets, deployed, routeWarnings }
+    return { ...prepared, deployed, routeWarnings }
   },
 })

@@ -1,3 +1,4 @@
+import { bridgeCommand } from './bridge-command.ts'
 import { checkCommand } from './check-command.ts'
 import type { Command } from './command.ts'
 import { demoCommand } from './demo-command.ts'
@@ -5,8 +6,11 @@ import { hostCommand } from './host-command.ts'
 import { inspectCommand } from './inspect-command.ts'
 import { janitorCommand } from './janitor-command.ts'
 import { planCommand } from './plan-command.ts'
+import { pruneCommand } from './prune-command.ts'
 import { runCommand } from './run-command.ts'
+import { sweepCommand } from './sweep-command.ts'
 import { testCommand } from './test-command.ts'
+import { verdictCommand } from './verdict-command.ts'
 import { vitestCommand } from './vitest-command.ts'
 
 export const commands: Record<string, Command> = {
@@ -17,6 +21,10 @@ export const commands: Record<string, Command> = {
   inspect: inspectCommand,
   host: hostCommand,
   janitor: janitorCommand,
+  sweep: sweepCommand,
+  prune: pruneCommand,
+  bridge: bridgeCommand,
+  verdict: verdictCommand,
   check: checkCommand,
   vitest: vitestCommand,
 }

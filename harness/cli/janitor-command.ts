@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { CcciError } from '../errors.ts'
 import { findOrphans, reapOrphans } from '../janitor/janitor.ts'
+import { reapDeadDependencies } from '../deps/reap-dead-deps.ts'
 import { pruneResults, pruneSourceCaches } from '../janitor/prune-files.ts'
 import type { Command } from './command.ts'
 
@@ -26,6 +27,14 @@ export const janitorCommand: Command = {
     if (!values['dry-run']) {
       const files = [...pruneSourceCaches(settings.home), ...pruneResults(settings.home, days)]
       process.stdout.write(`pruned ${files.length} stale source cache(s) and result folder(s)\n`)
+    }
+    // Realms (and other dependency resources) of dead runs, marked with their owner attributes.
+    const deps = await reapDeadDependencies(settings, { dryRun: values['dry-run'] })
+    for (const realm of deps.removed) {
+      process.stdout.write(`${values['dry-run'] ? 'would remove' : 'removed'} ${realm}\n`)
+    }
+    for (const skipped of deps.skipped) {
+      process.stdout.write(`dependencies not swept: ${skipped}\n`)
     }
     const orphans = await findOrphans(settings)
     if (orphans.length === 0) {

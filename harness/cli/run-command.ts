@@ -10,7 +10,8 @@ import { runVitest } from './vitest-cli.ts'
 
 export const runCommand: Command = {
   summary: 'test one recipe: deploy once, run the tiers, tear down',
-  usage: 'run <recipe> [--src URL|PATH] [--ref REF] [--pr N] [--tier T]... [--driver swarm|abra]',
+  usage:
+    'run <recipe> [--src URL|PATH] [--ref REF] [--pr N] [--quick] [--tier T]... [--driver swarm|abra]',
   async run(args, { settings, log }) {
     const { values, positionals } = parseArgs({
       args,
@@ -18,6 +19,7 @@ export const runCommand: Command = {
       options: {
         ...SOURCE_OPTIONS,
         pr: { type: 'string' },
+        quick: { type: 'boolean', default: false },
         tier: { type: 'string', multiple: true },
         driver: { type: 'string' },
       },
@@ -48,6 +50,7 @@ export const runCommand: Command = {
       SRC: src,
       REF: ref,
       PR: values.pr,
+      QUICK: values.quick ? '1' : process.env.QUICK,
       CCCI_DRIVER: values.driver ?? process.env.CCCI_DRIVER,
       CCCI_RECIPE: configured ? process.env.CCCI_RECIPE : recipe,
     })

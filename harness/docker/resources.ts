@@ -93,6 +93,11 @@ export async function createSecret(
   )
 }
 
+/** Creates a local named volume with labels (a volume filled before the stack that mounts it is deployed). */
+export async function createVolume(name: string, labels: Record<string, string>): Promise<void> {
+  await call(`create volume ${name}`, () => docker().createVolume({ Name: name, Labels: labels }))
+}
+
 export async function createOverlayNetwork(
   name: string,
   labels: Record<string, string>,

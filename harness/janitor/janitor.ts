@@ -27,7 +27,8 @@ export interface Orphan {
   lease: Lease | undefined
 }
 
-const ORDER: DockerObject['kind'][] = [
+/** The order Docker objects can be removed in: what uses a thing goes before the thing. */
+export const REMOVAL_ORDER: DockerObject['kind'][] = [
   'service',
   'container',
   'network',
@@ -114,7 +115,7 @@ export function decideOrphans(input: JanitorInput): Orphan[] {
     }
   }
   for (const entry of orphans.values()) {
-    entry.objects.sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind))
+    entry.objects.sort((a, b) => REMOVAL_ORDER.indexOf(a.kind) - REMOVAL_ORDER.indexOf(b.kind))
   }
   return [...orphans.values()]
 }

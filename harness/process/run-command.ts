@@ -1,3 +1,4 @@
+import { constants } from 'node:os'
 import { execa } from 'execa'
 import { CcciError, tail } from '../errors.ts'
 import { binaryLineReporter, lineReporter } from './output-lines.ts'
@@ -45,6 +46,8 @@ export interface CommandResult {
   timedOut: boolean
   /** Raw stdout, with `binary`. */
   stdoutBuffer?: Buffer
+  /** The signal that killed the command, when one did (its exitCode is then 128 + its number). */
+  signal?: NodeJS.Signals
 }
 
 const KEEP_ENV = ['PATH', 'HOME', 'USER', 'LANG', 'TMPDIR', 'DOCKER_HOST', 'DOCKER_CONFIG']
@@ -100,7 +103,12 @@ export async function tryCommand(
       },
     )
   }
-  if (result.failed && result.exitCode === undefined && !result.timedOut) {
+  if (
+    result.failed &&
+    result.exitCode === undefined &&
+    !result.timedOut &&
+    result.signal === undefined
+  ) {
     throw new CcciError(
       'CCCI_COMMAND_NOT_FOUND',
       `could not start \`${command}\`: ${result.shortMessage}`,
@@ -115,7 +123,14 @@ export async function tryCommand(
   const stderrRaw: unknown = result.stderr
   return {
     command,
-    exitCode: result.exitCode ?? (result.timedOut ? 124 : 1),
+    exitCode:
+      result.exitCode ??
+      (result.timedOut
+        ? 124
+        : result.signal !== undefined
+          ? 128 + (constants.signals[result.signal] ?? 0)
+          : 1),
+    signal: result.timedOut ? undefined : result.signal,
     stdout:
       stdoutBuffer === undefined
         ? typeof raw === 'string'

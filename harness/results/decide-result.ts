@@ -33,6 +33,9 @@ export interface ResultInput {
   finishedAt: string
   hostAccess: GrantedAccess[]
   warnings: string[]
+  quick: boolean
+  /** Why cc-ci's infrastructure failed the run (a dependency not ready), apart from the recipe. */
+  infra?: string | undefined
 }
 
 /**
@@ -71,7 +74,14 @@ export function decideResult(input: ResultInput): RunResult {
     baseVersion: input.run.baseVersion,
     startedAt: input.startedAt,
     finishedAt: input.finishedAt,
-    reason: interrupted ? `interrupted (${input.interrupted})` : ok ? 'passed' : 'failed',
+    reason: interrupted
+      ? `interrupted (${input.interrupted})`
+      : input.infra !== undefined
+        ? `infra failure (not the recipe): ${input.infra}`
+        : ok
+          ? 'passed'
+          : 'failed',
+    infra: input.infra,
     deployCount: input.deployCount,
     lifecycle: lifecycleLine(tiers),
     level: runLevel(tiers, lint === undefined ? 'not-run' : lint.ok ? 'pass' : 'fail'),
@@ -82,6 +92,8 @@ export function decideResult(input: ResultInput): RunResult {
     cleanup: input.cleanup,
     hostAccess: input.hostAccess,
     warnings: input.warnings,
+    mode: input.quick ? 'quick' : 'cold',
+    promotion: undefined,
   }
 }
 

@@ -41,6 +41,23 @@ export interface RunResult {
   hostAccess: GrantedAccess[]
   /** What cc-ci accepted but did not do as the recipe asked (harness/results/run-warnings.ts). */
   warnings: string[]
+  /** Set when cc-ci's infrastructure failed the run (a dependency), not the recipe. */
+  infra?: string | undefined
+  /** cold: a fresh app; quick: a copy of the recipe's warm canonical, upgraded (lower confidence). */
+  mode: 'cold' | 'quick'
+  /** Whether the run promoted its version to the recipe's warm canonical, and why (not). */
+  promotion: Promotion | undefined
+}
+
+/** The global teardown's promote step (harness/warm/promote-run.ts). */
+export interface Promotion {
+  promoted: boolean
+  /** Why it did not promote; for a failed promotion, the error (an infra issue). */
+  reason: string | undefined
+  version: string | undefined
+  snapshot: string | undefined
+  /** The promotion was attempted and failed: cc-ci's infra, not the recipe. */
+  infra: boolean
 }
 
 function resultFile(resultsDir: string): string {
@@ -62,7 +79,11 @@ const ICON: Record<string, string> = {
 
 /** The PR comment body: verdict, LIFECYCLE line, tier table, failures. Never overstates. */
 export function summaryMarkdown(result: RunResult): string {
-  const verdict = result.ok ? '✅ passed' : '❌ failed'
+  const verdict = result.ok
+    ? '✅ passed'
+    : result.infra !== undefined
+      ? "⚠️ infra failure (cc-ci's, not the recipe's)"
+      : '❌ failed'
   const lines = [
     `### cc-ci: ${result.recipe} @ ${result.source.commit.slice(0, 8)}: ${verdict} (level ${result.level}/5)`,
     '',
@@ -75,11 +96,35 @@ export function summaryMarkdown(result: RunResult): string {
         `| ${t.tier} | ${ICON[t.status] ?? ''} ${t.status}${t.reason === undefined || t.status === 'pass' ? '' : ` (${firstLine(t.reason, 80).replaceAll('|', '\\|')})`} | ${t.passed} | ${t.failed} | ${t.skipped} | ${(t.durationMs / 1000).toFixed(1)}s |`,
     ),
   ]
+  if (result.infra !== undefined) {
+    lines.push(
+      '',
+      `⚠️ ${firstLine(result.infra, 300)}: the recipe was not tested; re-run once it is fixed`,
+    )
+  }
   lines.push('', lintLine(result.lint))
   if (result.hostAccess.length > 0) {
     lines.push(
       '',
       `host access granted by recipe.ts: ${result.hostAccess.map((g) => `${g.service} ${g.access} ${g.value} (${g.reason})`).join('; ')}`,
+    )
+  }
+  if (result.mode === 'quick') {
+    lines.push(
+      '',
+      '⚡ quick run: the change was tested on a copy of the warm canonical, upgraded in place; lower confidence than a cold run (backup and restore were not run). A quick run never promotes.',
+    )
+  }
+  const promotion = result.promotion
+  if (promotion?.promoted === true) {
+    lines.push(
+      '',
+      `canonical: promoted to ${promotion.version ?? '?'} (snapshot ${promotion.snapshot ?? '?'})`,
+    )
+  } else if (promotion?.infra === true) {
+    lines.push(
+      '',
+      `⚠️ canonical not promoted (infra issue, not the recipe's): ${promotion.reason ?? ''}`,
     )
   }
   if (result.warnings.length > 0) {

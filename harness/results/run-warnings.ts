@@ -10,6 +10,7 @@ export function runWarnings(data: Readonly<Record<string, unknown>>): string[] {
   return [
     ...new Set([
       ...strings(data['setup.warnings']),
+      ...strings(data['deps.warnings']),
       ...strings(data['install.routeWarnings']),
       ...strings(data['upgrade.routeWarnings']),
       ...strings(artifact?.warnings),

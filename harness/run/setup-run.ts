@@ -2,6 +2,7 @@ import { runAppEnv } from './run-app-env.ts'
 import { existsSync } from 'node:fs'
 import type { Settings } from '../config/settings.ts'
 import type { AppDriver } from '../driver/app-driver.ts'
+import { describeError } from '../errors.ts'
 import { hostCa } from '../host/local-host.ts'
 import { findOrphans, reapOrphans } from '../janitor/janitor.ts'
 import { pruneSourceCaches } from '../janitor/prune-files.ts'
@@ -22,6 +23,10 @@ import type { TierDefinition } from './tier-definition.ts'
 import type { Tier } from './tier-names.ts'
 import { operationContext, outcomeOf, record } from './tier-runner.ts'
 import type { Trigger } from './trigger.ts'
+import { provisionDependencies } from '../deps/provision-deps.ts'
+import { readCanonical } from '../warm/canonical-record.ts'
+import { readKnownGood } from '../warm/known-good.ts'
+import { decideQuick, QUICK_SKIPS, type QuickDecision } from '../warm/quick-plan.ts'
 
 export interface SetupInput {
   settings: Settings
@@ -61,18 +66,25 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
     `run ${opened.runId}: ${recipe} at ${source.commit.slice(0, 8)} (${source.src}${source.ref === undefined ? '' : ` ${source.ref}`}) on ${opened.domain}, driver ${opened.driverName}`,
   )
   await checkoutHead(opened.app, source)
-  const versions = await chooseVersions(
+  const chosen = await chooseVersions(
     opened.app.recipeDir,
     source.commit,
     input.tiers.includes('upgrade'),
   )
-  const context = runContextOf(input, opened, versions)
+  const quick = await quickDecision(settings, recipe, input.config, input.trigger.quick)
+  const versions = quick.quick
+    ? { ...chosen, baseVersion: quick.version, upgradeSkip: undefined }
+    : chosen
+  const context = runContextOf(input, opened, versions, quick.quick)
   handle.context = context
   const driver = runDriver(context, log)
   handle.driver = driver
   const lint = await lintHead(driver, opened.app, log)
   const hostAccess = await checkHeadAccess(opened.app, context.hostAccess, log)
-  const warnings = versionWarnings(versions)
+  const warnings = [
+    ...versionWarnings(versions),
+    ...(quick.quick || quick.why === undefined ? [] : [`--quick asked, ran cold: ${quick.why}`]),
+  ]
   for (const warning of warnings) {
     log.warn(warning)
   }
@@ -82,6 +94,17 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
     state.data['setup.warnings'] = warnings
   })
   recordUpgradeSkip(opened.runDir, versions, input.tiers)
+  if (quick.quick) {
+    log.info(
+      `quick run: the canonical at ${quick.version} is reattached, then upgraded to the head; ${Object.keys(QUICK_SKIPS).join(' and ')} are left to cold runs`,
+    )
+    recordSkips(opened.runDir, QUICK_SKIPS, input.tiers)
+  }
+  // Setup step "dependencies": a realm per run and the like, before the one deploy.
+  context.appEnv = {
+    ...context.appEnv,
+    ...(await provisionDependencies(settings, input.config, context, log)),
+  }
   await performSetupTier(input.definitions, context, driver, log, signal)
   return context
 }
@@ -100,17 +123,54 @@ async function reapEarlierRuns(settings: Settings, log: Logger): Promise<void> {
 
 /** When the upgrade cannot be tested (no earlier release), it is skipped with the reason. */
 function recordUpgradeSkip(runDir: string, versions: VersionChoice, tiers: readonly Tier[]): void {
-  if (versions.upgradeSkip !== undefined && tiers.includes('upgrade')) {
-    updateState(runDir, (state) => {
-      state.ops.upgrade = {
-        status: 'skip',
-        reason: versions.upgradeSkip,
-        startedAt: new Date().toISOString(),
-        durationMs: 0,
-        details: {},
-      }
-    })
+  if (versions.upgradeSkip !== undefined) {
+    recordSkips(runDir, { upgrade: versions.upgradeSkip }, tiers)
   }
+}
+
+/** Tiers the run will not perform, each skipped with its reason (when selected). */
+function recordSkips(
+  runDir: string,
+  skips: Partial<Record<Tier, string>>,
+  tiers: readonly Tier[],
+): void {
+  updateState(runDir, (state) => {
+    for (const [tier, reason] of Object.entries(skips) as [Tier, string][]) {
+      if (tiers.includes(tier)) {
+        state.ops[tier] = {
+          status: 'skip',
+          reason,
+          startedAt: new Date().toISOString(),
+          durationMs: 0,
+          details: {},
+        }
+      }
+    }
+  })
+}
+
+/** Setup step "quick or cold": a quick run needs the recipe's canonical and a readable known-good. */
+async function quickDecision(
+  settings: Settings,
+  recipe: string,
+  config: RecipeConfig,
+  asked: boolean,
+): Promise<QuickDecision> {
+  if (!asked) {
+    return { quick: false, why: undefined }
+  }
+  const record = config.warmCanonical ? readCanonical(settings.home, recipe) : undefined
+  const snapshot =
+    record?.status === 'ok'
+      ? await readKnownGood(settings.home, recipe).then(
+          (known) =>
+            known === undefined
+              ? { problem: 'there is no known-good snapshot' }
+              : { version: known.manifest.recipeVersion },
+          (error: unknown) => ({ problem: describeError(error) }),
+        )
+      : { problem: 'no canonical' }
+  return decideQuick({ asked, enrolled: config.warmCanonical, record, snapshot })
 }
 
 /** Setup step "deploy once": the setup tier's operation, its outcome recorded as that tier's. */
@@ -137,7 +197,12 @@ async function performSetupTier(
 }
 
 /** What every tier of the run is given (`inject('ccci.run')`). */
-function runContextOf(input: SetupInput, opened: OpenedRun, versions: VersionChoice): RunContext {
+function runContextOf(
+  input: SetupInput,
+  opened: OpenedRun,
+  versions: VersionChoice,
+  quick: boolean,
+): RunContext {
   const { settings, config, source } = input
   const deployVersion = versions.baseVersion ?? versions.headVersion
   const port = settings.proxyPort === 443 ? '' : `:${settings.proxyPort}`
@@ -177,5 +242,6 @@ function runContextOf(input: SetupInput, opened: OpenedRun, versions: VersionCho
       config.timeouts.deploy === undefined ? undefined : config.timeouts.deploy * 1000,
     installStepsTimeoutMs: (config.timeouts['install-steps'] ?? 600) * 1000,
     expectedNA: config.expectedNA,
+    quick,
   }
 }

@@ -52,6 +52,8 @@ export interface RunContext {
   /** recipe.ts `timeouts['install-steps']` (default 600 s): a hanging install-steps.sh is stopped. */
   installStepsTimeoutMs: number
   expectedNA: Partial<Record<Tier, string>>
+  /** A --quick run: install reattaches the recipe's warm canonical (harness/warm/reattach.ts). */
+  quick: boolean
 }
 
 /** What each recipe container gives its tier projects. */

@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts'
 import { redact } from '../redaction/redact.ts'
 import { anyTierFailed, decideResult, grantedAccess } from '../results/decide-result.ts'
 import { writeResultFiles, type CleanupReport } from '../results/report-files.ts'
+import { recordResultsDir } from '../results/results-pointer.ts'
 import type { RunLint } from '../run/lint-head.ts'
 import { loadRunSecrets } from '../run/run-secrets.ts'
 import type { RunHandle } from '../run/setup-run.ts'
@@ -12,6 +13,8 @@ import { planWarnings, runWarnings } from '../results/run-warnings.ts'
 import { tryReadState, type RunState } from '../run/state.ts'
 import { closeRun, teardownRun } from '../run/teardown-run.ts'
 import { readTrigger } from '../run/trigger.ts'
+import { loadRecipeConfig } from '../recipe/load-recipe.ts'
+import { promoteAfterRun } from '../warm/promote-run.ts'
 import { countTests, selectedTiers, summaryLines, tierTallies } from './test-outcomes.ts'
 
 interface ResultParts {
@@ -22,8 +25,14 @@ interface ResultParts {
   report: CleanupReport
 }
 
-/** The verdict, decided once and written; the LIFECYCLE line (or why there is none). */
-function reportResult({ input, state, tallies, unhandled, report }: ResultParts): void {
+/** The verdict, decided once; the promotion; both written; the LIFECYCLE line (or why there is none). */
+async function reportResult({
+  input,
+  state,
+  tallies,
+  unhandled,
+  report,
+}: ResultParts): Promise<void> {
   const { handle, vitest } = input
   const out = (line: string) => process.stdout.write(`${line}\n`)
   const context = handle.context
@@ -60,8 +69,20 @@ function reportResult({ input, state, tallies, unhandled, report }: ResultParts)
       ),
       ...runWarnings(state?.data ?? {}),
     ],
+    quick: context.quick,
+    infra:
+      typeof state?.data['infra.failure'] === 'string' ? state.data['infra.failure'] : undefined,
+  })
+  const config = await loadRecipeConfig({ name: context.recipe, dir: context.configDir })
+  result.promotion = await promoteAfterRun({
+    settings: loadSettings(),
+    result,
+    config,
+    repo: provided[0]?.source?.cacheRepo,
+    log: input.log,
   })
   writeResultFiles(context.resultsDir, result)
+  recordResultsDir(context.resultsDir)
   out(
     `\n${redact(result.lifecycle)}  (deploy count ${result.deployCount}, level ${result.level}/5)`,
   )
@@ -100,7 +121,7 @@ export async function finishRun(input: FinishInput): Promise<void> {
     unhandled > 0 ||
     input.interrupted !== undefined
   const report = await teardownRun(settings, handle, log, failed)
-  reportResult({ input, state, tallies, unhandled, report })
+  await reportResult({ input, state, tallies, unhandled, report })
   closeRun(settings, handle, report, log)
   process.stdout.write(summaryLines(countTests(modules, unhandled)))
   if (!report.ok) {

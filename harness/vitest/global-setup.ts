@@ -13,7 +13,7 @@ import { readTrigger } from '../run/trigger.ts'
 import type { TierProvided } from './context.ts'
 import { finishRun } from './finish-run.ts'
 import { ownSignals } from './own-signals.ts'
-import { refuseUnavailable, requireHost, requireOneRecipe } from './preflight.ts'
+import { requireHost, requireOneRecipe } from './preflight.ts'
 import { selectedTiers } from './test-outcomes.ts'
 
 /** What the setup and the teardown of one run share. */
@@ -50,7 +50,6 @@ async function start(scope: RunScope, project: TestProject): Promise<void> {
   const trigger = readTrigger()
   await requireHost(settings)
   const config = await loadRecipeConfig({ name: first.recipe, dir: first.configDir })
-  refuseUnavailable(first, config, trigger)
   ownSignals(project.vitest, log, (signal) => {
     scope.interrupted = signal
     scope.abort.abort()

@@ -2,13 +2,11 @@ import type { Settings } from '../config/settings.ts'
 import { errorFromData } from '../error-data.ts'
 import { CcciError } from '../errors.ts'
 import { hostStatus } from '../host/local-host.ts'
-import type { RecipeConfig } from '../recipe/recipe-config.ts'
-import type { Trigger } from '../run/trigger.ts'
 import type { TierProvided } from './context.ts'
 
 /**
  * Checks made before anything is created: exactly one recipe, its config and source loaded, a
- * host that can take a deployment, nothing asked that this cc-ci cannot provide yet.
+ * host that can take a deployment.
  */
 export function requireOneRecipe(tiers: readonly TierProvided[]): TierProvided {
   const recipes = [...new Set(tiers.map((t) => t.recipe))]
@@ -68,30 +66,6 @@ export async function requireHost(settings: Settings): Promise<void> {
       `the local host is not ready: missing ${missing.join(', ')}`,
       {
         hint,
-      },
-    )
-  }
-}
-
-/** What this cc-ci cannot provide yet is refused before deploying, never half done. */
-export function refuseUnavailable(
-  first: TierProvided,
-  config: RecipeConfig,
-  trigger: Trigger,
-): void {
-  if (trigger.quick) {
-    throw new CcciError(
-      'CCCI_QUICK_UNAVAILABLE',
-      'a --quick run needs the warm canonical deployments, which this cc-ci does not have yet',
-      { hint: 'run without QUICK (a cold run); nothing was deployed' },
-    )
-  }
-  if (config.deps.length > 0) {
-    throw new CcciError(
-      'CCCI_DEPS_UNAVAILABLE',
-      `${first.recipe} needs ${config.deps.join(', ')}, which this cc-ci cannot provide yet`,
-      {
-        hint: `remove deps from ${first.configDir ?? 'recipe.ts'}/recipe.ts to run without them; nothing was deployed`,
       },
     )
   }

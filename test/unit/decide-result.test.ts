@@ -49,6 +49,7 @@ function input(overrides: Partial<ResultInput> = {}): ResultInput {
     finishedAt: '2026-11-30T00:01:00Z',
     hostAccess: [],
     warnings: [],
+    quick: false,
     ...overrides,
   }
 }
@@ -154,5 +155,28 @@ describe('the lint gate of install', () => {
       lintRefusal({ ok: false, rules: [{ ...rule('R006', 'error', false), skipped: true }] }),
     ).toBeUndefined()
     expect(lintRefusal(undefined)).toBeUndefined()
+  })
+})
+
+describe('an infrastructure failure (a dependency not ready)', () => {
+  const empty = new Map<Tier, TierTally>()
+  const infra =
+    'keycloak: keycloak does not answer at http://127.0.0.1:9/realms/master [CCCI_DEPS_UNAVAILABLE]'
+
+  test('is the reason, apart from the recipe: no tier failed, not ok', () => {
+    const result = decideResult(input({ tallies: empty, deployCount: 0, infra }))
+    expect(result).toMatchObject({
+      ok: false,
+      infra,
+      reason: `infra failure (not the recipe): ${infra}`,
+    })
+    expect(result.tiers.filter((t) => t.status === 'fail')).toEqual([])
+  })
+
+  test('summary.md says it is cc-ci’s, not the recipe’s', () => {
+    const summary = summaryMarkdown(decideResult(input({ tallies: empty, deployCount: 0, infra })))
+    expect(summary).toContain("⚠️ infra failure (cc-ci's, not the recipe's)")
+    expect(summary).toContain('keycloak does not answer')
+    expect(summary).not.toContain('❌ failed')
   })
 })

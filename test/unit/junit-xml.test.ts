@@ -48,6 +48,8 @@ function result(message: string): RunResult {
     plan: [],
     lint: undefined,
     cleanup: undefined,
+    mode: 'cold',
+    promotion: undefined,
     hostAccess: [],
     warnings: [],
   }
