@@ -10,6 +10,16 @@ export const CADDY_IMAGE = 'ccci-local/caddy:2'
 
 const INPUTS_LABEL = 'cc-ci.inputs'
 
+/** The shared libraries of a binary copied into an image's root at the same paths. */
+export function libraryEntries(libraries: readonly string[]): TarEntry[] {
+  return libraries.map((lib) => ({
+    type: 'file',
+    name: lib.slice(1),
+    content: readFileSync(lib),
+    mode: 0o755,
+  }))
+}
+
 /** The shared libraries a dynamic binary loads (empty for a static one). */
 export async function sharedLibraries(binary: string): Promise<string[]> {
   const result = await tryCommand('ldd', [binary], { timeoutMs: 10_000 })
@@ -79,12 +89,7 @@ async function caddyContext(): Promise<TarEntry[]> {
       'lib/aarch64-linux-gnu',
     ),
     { type: 'file', name: 'bin/caddy', content: binary, mode: 0o755 },
-    ...libraries.map((lib): TarEntry => ({
-      type: 'file',
-      name: lib.slice(1),
-      content: readFileSync(lib),
-      mode: 0o755,
-    })),
+    ...libraryEntries(libraries),
     {
       type: 'file',
       name: 'etc/caddy/config.json',

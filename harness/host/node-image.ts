@@ -5,7 +5,7 @@ import type { TarEntry } from '../archive/tar.ts'
 import { CCCI_ROOT } from '../config/settings.ts'
 import { inspectImage } from '../docker/index.ts'
 import { CcciError } from '../errors.ts'
-import { ensureImage, sharedLibraries } from './base-images.ts'
+import { ensureImage, libraryEntries, sharedLibraries } from './base-images.ts'
 
 /**
  * `ccci-local/node`: the Node binary cc-ci itself runs on (the npm registry's `node-linux-<arch>`
@@ -34,12 +34,7 @@ async function nodeContext(): Promise<TarEntry[]> {
       'lib/aarch64-linux-gnu',
     ),
     { type: 'file', name: 'bin/node', content: readFileSync(binary), mode: 0o755 },
-    ...libraries.map((lib): TarEntry => ({
-      type: 'file',
-      name: lib.slice(1),
-      content: readFileSync(lib),
-      mode: 0o755,
-    })),
+    ...libraryEntries(libraries),
     {
       type: 'file',
       name: 'etc/passwd',

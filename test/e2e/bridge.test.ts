@@ -32,6 +32,16 @@ let drone: DroneServer
 let source: RecipeRepo
 let dbFile: string
 const bridges: { proc: StartedCommand; url: string }[] = []
+
+/** The parameters the bridge must start the pipeline with for the test's PR. */
+const buildParams = () => ({
+  RECIPE,
+  SRC: source.path,
+  REF: source.head,
+  PR: String(PR),
+  QUICK: '0' as const,
+  FORGE_REPO: REPO,
+})
 const outputs: string[] = []
 
 async function waitFor<T>(
@@ -186,14 +196,7 @@ describe('ccci bridge', () => {
     await waitFor('a build', () => buildsFor().length > 0)
     await settle()
     expect(buildsFor()).toHaveLength(1)
-    expect(buildsFor()[0]?.params).toEqual({
-      RECIPE,
-      SRC: source.path,
-      REF: source.head,
-      PR: String(PR),
-      QUICK: '0',
-      FORGE_REPO: REPO,
-    })
+    expect(buildsFor()[0]?.params).toEqual(buildParams())
     await waitFor('the acknowledgement', () => botComments().length > 0)
     expect(botComments()[0]).toContain(`[Drone build #1](${drone.url}/${DRONE_REPO}/1)`)
     expect(gitea.statuses).toEqual([
@@ -290,14 +293,7 @@ describe('the Drone step', () => {
       (await new DroneClient({ url: drone.url, token: DRONE_TOKEN }).createBuild(
         DRONE_REPO,
         'main',
-        {
-          RECIPE,
-          SRC: source.path,
-          REF: source.head,
-          PR: String(PR),
-          QUICK: '0',
-          FORGE_REPO: REPO,
-        },
+        buildParams(),
       ))
     const link = `${drone.url}/${DRONE_REPO}/${build.number}`
     const params = build.params ?? {}

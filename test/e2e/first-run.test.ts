@@ -98,10 +98,14 @@ describe('refusals deploy nothing', () => {
     expect(await runServices()).toEqual([])
   })
 
-  test('what is not built yet is refused before deploying: a --quick run', async () => {
+  test('a --quick run of a recipe without a warm canonical runs cold, and says why', async () => {
     const quick = await runRecipe({ projects: ['tiny-html'], src: repo.path, env: { QUICK: '1' } })
-    expect(quick.code).not.toBe(0)
-    expect(quick.output).toContain('a --quick run needs the warm canonical deployments')
-    expect(await runServices()).toEqual([])
+    expect(quick.code, quick.output).toBe(0)
+    expect(quick.result?.mode).toBe('cold')
+    expect(quick.result?.warnings).toContain(
+      '--quick asked, ran cold: the recipe keeps no warm canonical (recipe.ts warmCanonical is not true)',
+    )
+    expect(quick.result?.promotion?.promoted).toBe(false)
+    await expectNothingLeft(quick.result!)
   })
 })

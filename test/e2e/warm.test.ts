@@ -37,6 +37,17 @@ export default defineRecipe({
   )
 }
 
+/** The sweep reported one row, for the recipe, with these fields. */
+function expectOneRow(sweep: Awaited<ReturnType<typeof runSweep>>, row: Record<string, string>) {
+  expect(sweep.rows, sweep.output).toEqual([expect.objectContaining({ recipe: RECIPE, ...row })])
+}
+
+/** The warm-labelled volumes of the recipe's canonical. */
+async function canonicalVolumes(): Promise<string[]> {
+  const volumes = await listVolumes({ labels: { [WARM_LABEL]: 'true', 'cc-ci.recipe': RECIPE } })
+  return volumes.map((v) => v.name)
+}
+
 /** A quick run of the branch: `QUICK=1 vitest run --project warm-notes`, as Drone starts it. */
 function quickRun(ref: string): Promise<RunOutcome> {
   return runRecipe({
@@ -99,15 +110,12 @@ describe('the warm canonical of a recipe with three releases', () => {
 
   test('the sweep seeds the canonical at the newest release with a green cold run', async () => {
     const sweep = await runSweep([config], RECIPE)
-    expect(sweep.rows, sweep.output).toEqual([
-      expect.objectContaining({
-        recipe: RECIPE,
-        action: 'run',
-        tag: '1.2.0+1.0',
-        outcome: 'promoted',
-        reason: 'no canonical yet',
-      }),
-    ])
+    expectOneRow(sweep, {
+      action: 'run',
+      tag: '1.2.0+1.0',
+      outcome: 'promoted',
+      reason: 'no canonical yet',
+    })
     expect(sweep.code).toBe(0)
     const record = readCanonical(loadSettings().home, RECIPE)
     expect(record).toMatchObject({
@@ -118,10 +126,9 @@ describe('the warm canonical of a recipe with three releases', () => {
     expect(await knownGoodMarker(RECIPE)).toMatch(/^warm-notes 1\.2\.0\+1\.0 [0-9a-f]{40}\n$/)
     digest = await knownGoodDigest(RECIPE)
     expect(Object.keys(digest).length).toBeGreaterThan(0)
-    const volumes = await listVolumes({ labels: { [WARM_LABEL]: 'true' } })
-    expect(volumes.map((v) => v.name)).toContain(
+    expect(await canonicalVolumes()).toEqual([
       `warm-${RECIPE}_${loadSettings().domainSuffix.replaceAll('.', '_')}_notes`,
-    )
+    ])
   })
 
   test('a quick run of a good change passes on the canonical data and leaves the snapshot byte-identical', async () => {
@@ -157,37 +164,27 @@ describe('the warm canonical of a recipe with three releases', () => {
   test('the janitor never touches the canonical', async () => {
     const janitor = await runJanitor()
     expect(janitor.code, janitor.output).toBe(0)
-    const volumes = await listVolumes({ labels: { [WARM_LABEL]: 'true' } })
-    expect(volumes.filter((v) => v.labels['cc-ci.recipe'] === RECIPE)).toHaveLength(1)
+    expect(await canonicalVolumes()).toHaveLength(1)
     expect(await knownGoodDigest(RECIPE)).toEqual(digest)
   })
 
   test('the sweep run again skips the recipe: its canonical is at the newest release', async () => {
     const sweep = await runSweep([config], RECIPE)
-    expect(sweep.rows, sweep.output).toEqual([
-      expect.objectContaining({
-        action: 'skip',
-        outcome: 'skipped',
-        reason: 'the canonical is at the newest release 1.2.0+1.0',
-      }),
-    ])
+    expectOneRow(sweep, {
+      action: 'skip',
+      outcome: 'skipped',
+      reason: 'the canonical is at the newest release 1.2.0+1.0',
+    })
     expect(await knownGoodDigest(RECIPE)).toEqual(digest)
   })
 
   test('de-enrolling the recipe and sweeping removes its canonical: volumes, snapshot, registry', async () => {
     writeConfig(false)
     const sweep = await runSweep([config], RECIPE)
-    expect(sweep.rows, sweep.output).toEqual([
-      expect.objectContaining({
-        action: 'remove',
-        outcome: 'removed',
-        reason: 'no longer enrolled',
-      }),
-    ])
+    expectOneRow(sweep, { action: 'remove', outcome: 'removed', reason: 'no longer enrolled' })
     const home = loadSettings().home
     expect(readCanonical(home, RECIPE)).toBeUndefined()
     expect(existsSync(canonicalDir(home, RECIPE))).toBe(false)
-    const volumes = await listVolumes({ labels: { [WARM_LABEL]: 'true' } })
-    expect(volumes.filter((v) => v.labels['cc-ci.recipe'] === RECIPE)).toEqual([])
+    expect(await canonicalVolumes()).toEqual([])
   })
 })

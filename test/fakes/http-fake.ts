@@ -63,3 +63,24 @@ export async function startFake(
       }),
   }
 }
+
+/** A fake server object: `start()` listens on a free port of 127.0.0.1, `close()` stops it. */
+export abstract class FakeServer {
+  url = ''
+  requests: Received[] = []
+  #close: (() => Promise<void>) | undefined
+
+  protected abstract handle(request: Received): FakeReply
+
+  async start(): Promise<this> {
+    const fake = await startFake((r) => this.handle(r))
+    this.url = fake.url
+    this.requests = fake.requests
+    this.#close = fake.close
+    return this
+  }
+
+  async close(): Promise<void> {
+    await this.#close?.()
+  }
+}

@@ -126,24 +126,27 @@ function route(
       onRealmDeleted(realm)
       return { status: 204 }
     }
-  } else if (kind === 'clients') {
-    return clients(store, realm, method, id, action, query, body, location)
-  } else if (kind === 'users') {
-    return users(store, realm, method, id, action, query, body, location)
+  } else if (kind === 'clients' || kind === 'users') {
+    const on: ResourceRequest = { store, realm, method, id, action, query, body, location }
+    return kind === 'clients' ? clients(on) : users(on)
   }
   return { status: 404, body: { error: 'HTTP 404 Not Found' } }
 }
 
-function clients(
-  store: RealmStore,
-  realm: string,
-  method: string,
-  id: string | undefined,
-  action: string | undefined,
-  query: URLSearchParams,
-  body: Record<string, unknown>,
-  location: string,
-): AdminResponse {
+/** A request on a realm's clients or users: `/admin/realms/<realm>/<kind>[/<id>[/<action>]]`. */
+interface ResourceRequest {
+  store: RealmStore
+  realm: string
+  method: string
+  id: string | undefined
+  action: string | undefined
+  query: URLSearchParams
+  body: Record<string, unknown>
+  location: string
+}
+
+function clients(request: ResourceRequest): AdminResponse {
+  const { store, realm, method, id, action, query, body, location } = request
   if (id === undefined && method === 'POST') {
     const client = store.createClient(realm, body)
     return created(`${location}/admin/realms/${realm}/clients/${client.id}`)
@@ -172,16 +175,8 @@ function clients(
   return { status: 404, body: { error: 'HTTP 404 Not Found' } }
 }
 
-function users(
-  store: RealmStore,
-  realm: string,
-  method: string,
-  id: string | undefined,
-  action: string | undefined,
-  query: URLSearchParams,
-  body: Record<string, unknown>,
-  location: string,
-): AdminResponse {
+function users(request: ResourceRequest): AdminResponse {
+  const { store, realm, method, id, action, query, body, location } = request
   if (id === undefined && method === 'POST') {
     const user = store.createUser(realm, body)
     return created(`${location}/admin/realms/${realm}/users/${user.id}`)

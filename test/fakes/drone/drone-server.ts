@@ -1,4 +1,4 @@
-import { startFake, type FakeReply, type Received } from '../http-fake.ts'
+import { FakeServer, type FakeReply, type Received } from '../http-fake.ts'
 
 /**
  * A Drone test server: the build-create call of Drone's API
@@ -21,31 +21,17 @@ export interface FakeBuild {
   created: number
 }
 
-export class DroneServer {
+export class DroneServer extends FakeServer {
   readonly token: string
   readonly repos: Set<string>
-  url = ''
   readonly builds = new Map<string, FakeBuild[]>()
-  requests: Received[] = []
   /** Called for each build created (e.g. to run the pipeline's step). */
   onBuild: ((repo: string, build: FakeBuild) => void) | undefined
-  #close: (() => Promise<void>) | undefined
 
   constructor(token: string, repos: string[]) {
+    super()
     this.token = token
     this.repos = new Set(repos)
-  }
-
-  async start(): Promise<this> {
-    const fake = await startFake((r) => this.#handle(r))
-    this.url = fake.url
-    this.requests = fake.requests
-    this.#close = fake.close
-    return this
-  }
-
-  async close(): Promise<void> {
-    await this.#close?.()
   }
 
   /** Every build of every repo. */
@@ -53,7 +39,7 @@ export class DroneServer {
     return [...this.builds.values()].flat()
   }
 
-  #handle(r: Received): FakeReply {
+  protected handle(r: Received): FakeReply {
     if (r.headers.authorization !== `Bearer ${this.token}`) {
       return { status: 401, body: { message: 'Unauthorized' } }
     }

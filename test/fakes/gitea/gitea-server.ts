@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { startFake, type FakeReply, type Received } from '../http-fake.ts'
+import { FakeServer, type FakeReply, type Received } from '../http-fake.ts'
 
 /**
  * A Gitea test server: the subset of Gitea's REST API (`/api/v1`, paths and shapes as in Gitea's
@@ -49,34 +49,20 @@ export interface FakeStatus {
   target_url: string
 }
 
-export class GiteaServer {
+export class GiteaServer extends FakeServer {
   readonly token: string
-  url = ''
   readonly repos = new Map<string, FakeRepo>()
   readonly pulls: FakePull[] = []
   readonly comments: FakeComment[] = []
   readonly statuses: FakeStatus[] = []
   readonly orgs = new Map<string, Set<string>>()
-  requests: Received[] = []
   #users = new Map<string, FakeUser>()
   #nextId = 1000
   #rateLimited = 0
-  #close: (() => Promise<void>) | undefined
 
   constructor(token: string) {
+    super()
     this.token = token
-  }
-
-  async start(): Promise<this> {
-    const fake = await startFake((r) => this.#handle(r))
-    this.url = fake.url
-    this.requests = fake.requests
-    this.#close = fake.close
-    return this
-  }
-
-  async close(): Promise<void> {
-    await this.#close?.()
   }
 
   user(login: string): FakeUser {
@@ -222,7 +208,7 @@ export class GiteaServer {
     }
   }
 
-  #handle(r: Received): FakeReply {
+  protected handle(r: Received): FakeReply {
     if (this.#rateLimited > 0) {
       this.#rateLimited--
       return { status: 429, headers: { 'retry-after': '0' }, body: { message: 'rate limited' } }
