@@ -3,11 +3,9 @@ import { validateRecipeName } from '../recipe/recipe-name.ts'
 import { describeRejected } from '../overlays/allowlist.ts'
 import { showPlannedFile, type PlannedFile } from '../overlays/tier-plan.ts'
 import { knownRecipes, planRecipe, type RecipePlan } from '../vitest/recipe-projects.ts'
-import { describeError } from '../errors.ts'
 import { loadRecipeConfig } from '../recipe/load-recipe.ts'
-import { readCanonical } from '../warm/canonical-record.ts'
-import { readKnownGood } from '../warm/known-good.ts'
-import { decideQuick, describeQuickPlan, type QuickDecision } from '../warm/quick-plan.ts'
+import { quickOutlook } from '../warm/quick-outlook.ts'
+import { describeQuickPlan } from '../warm/quick-plan.ts'
 import type { Command } from './command.ts'
 import { SOURCE_OPTIONS, sourceFlags } from './source-flags.ts'
 
@@ -47,28 +45,6 @@ export function formatPlan(plan: RecipePlan, root: string): string {
   return `${lines.join('\n')}\n`
 }
 
-/** Whether a --quick run of the recipe would be quick now, and against which canonical. */
-async function quickOutlook(
-  home: string,
-  recipe: string,
-  dir: string | undefined,
-): Promise<QuickDecision> {
-  const config = await loadRecipeConfig({ name: recipe, dir })
-  const record = readCanonical(home, recipe)
-  const known = await readKnownGood(home, recipe).catch((error: unknown) => describeError(error))
-  return decideQuick({
-    asked: true,
-    enrolled: config.warmCanonical,
-    record,
-    snapshot:
-      typeof known === 'string'
-        ? { problem: known }
-        : known === undefined
-          ? { problem: 'there is no known-good snapshot' }
-          : { version: known.manifest.recipeVersion },
-  })
-}
-
 export const planCommand: Command = {
   summary: 'show which test files each tier of a recipe runs, and from which layer',
   usage: 'plan <recipe> [--src URL|PATH] [--ref REF] [--no-fetch] [--quick] [--json]',
@@ -86,7 +62,14 @@ export const planCommand: Command = {
     const recipe = validateRecipeName(positionals[0] ?? '')
     const entry = knownRecipes().find((e) => e.name === recipe) ?? { name: recipe, dir: undefined }
     const plan = await planRecipe(entry, !values['no-fetch'], sourceFlags(values))
-    const quick = values.quick ? await quickOutlook(settings.home, recipe, entry.dir) : undefined
+    const quick = values.quick
+      ? await quickOutlook(
+          settings.home,
+          recipe,
+          (await loadRecipeConfig({ name: recipe, dir: entry.dir })).warmCanonical,
+          true,
+        )
+      : undefined
     process.stdout.write(
       values.json
         ? `${JSON.stringify(quick === undefined ? plan : { ...plan, quick }, null, 2)}\n`

@@ -2,7 +2,6 @@ import { runAppEnv } from './run-app-env.ts'
 import { existsSync } from 'node:fs'
 import type { Settings } from '../config/settings.ts'
 import type { AppDriver } from '../driver/app-driver.ts'
-import { describeError } from '../errors.ts'
 import { hostCa } from '../host/local-host.ts'
 import { findOrphans, reapOrphans } from '../janitor/janitor.ts'
 import { pruneSourceCaches } from '../janitor/prune-files.ts'
@@ -24,9 +23,8 @@ import type { Tier } from './tier-names.ts'
 import { operationContext, outcomeOf, record } from './tier-runner.ts'
 import type { Trigger } from './trigger.ts'
 import { provisionDependencies } from '../deps/provision-deps.ts'
-import { readCanonical } from '../warm/canonical-record.ts'
-import { readKnownGood } from '../warm/known-good.ts'
-import { decideQuick, QUICK_SKIPS, type QuickDecision } from '../warm/quick-plan.ts'
+import { quickOutlook } from '../warm/quick-outlook.ts'
+import { QUICK_SKIPS } from '../warm/quick-plan.ts'
 
 export interface SetupInput {
   settings: Settings
@@ -71,7 +69,12 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
     source.commit,
     input.tiers.includes('upgrade'),
   )
-  const quick = await quickDecision(settings, recipe, input.config, input.trigger.quick)
+  const quick = await quickOutlook(
+    settings.home,
+    recipe,
+    input.config.warmCanonical,
+    input.trigger.quick,
+  )
   const versions = quick.quick
     ? { ...chosen, baseVersion: quick.version, upgradeSkip: undefined }
     : chosen
@@ -147,30 +150,6 @@ function recordSkips(
       }
     }
   })
-}
-
-/** Setup step "quick or cold": a quick run needs the recipe's canonical and a readable known-good. */
-async function quickDecision(
-  settings: Settings,
-  recipe: string,
-  config: RecipeConfig,
-  asked: boolean,
-): Promise<QuickDecision> {
-  if (!asked) {
-    return { quick: false, why: undefined }
-  }
-  const record = config.warmCanonical ? readCanonical(settings.home, recipe) : undefined
-  const snapshot =
-    record?.status === 'ok'
-      ? await readKnownGood(settings.home, recipe).then(
-          (known) =>
-            known === undefined
-              ? { problem: 'there is no known-good snapshot' }
-              : { version: known.manifest.recipeVersion },
-          (error: unknown) => ({ problem: describeError(error) }),
-        )
-      : { problem: 'no canonical' }
-  return decideQuick({ asked, enrolled: config.warmCanonical, record, snapshot })
 }
 
 /** Setup step "deploy once": the setup tier's operation, its outcome recorded as that tier's. */
