@@ -1,46 +1,29 @@
+import { enableCompileCache } from 'node:module'
 import { join } from 'node:path'
-import { defineConfig } from 'vitest/config'
-import { loadSettings } from './harness/config/settings.ts'
-import { CcciError } from './harness/errors.ts'
-import { containerFiles } from './harness/vitest/container-files.ts'
-import { PathSequencer } from './harness/vitest/path-sequencer.ts'
-import { TIERS } from './harness/run/tier-names.ts'
-import { projectFilters, selectedRecipes } from './harness/vitest/project-filter.ts'
-import { knownRecipes } from './harness/vitest/recipe-projects.ts'
+import { pathToFileURL } from 'node:url'
+import type { rootConfig as RootConfig } from './harness/vitest/root-config.ts'
+import type { TIERS as Tiers } from './tiers/index.ts'
 
 /**
  * The contract: `vitest run --project <recipe>` deploys <recipe> once and runs its tiers
  * (install -> upgrade -> backup -> restore -> custom) against that one deployment.
  * `--project '<recipe> (install)'` picks a tier. `./ccci run <recipe>` wraps this.
+ *
+ * Here the tier definitions (tiers/) meet the harness (harness/vitest/root-config.ts). Node loads
+ * both itself, with its type stripping: imported statically, Vite would bundle the whole harness
+ * into this config at every start (a second of startup), and load it again beside Node's copy.
  */
-const settings = loadSettings()
-const known = knownRecipes().map((r) => r.name)
-// Only the recipes the command line selects get a container: each costs seconds to load. When the
-// filters match none, every recipe stays, so Vitest reports the unmatched filter as usual.
-const selected = selectedRecipes(projectFilters(process.argv), known, TIERS)
-const recipes = selected.length > 0 ? selected : known
-if (recipes.length === 0) {
-  // Vite prints only the message of a config error, so the next step goes into it.
-  throw new CcciError(
-    'CCCI_NO_RECIPES',
-    `no recipe selected: no recipes in ${settings.recipeDirs.join(', ')} and CCCI_RECIPE is not set.\n` +
-      'What to do: add recipes/<recipe>/, or run `./ccci run <recipe> --src <git url or path>`. Nothing was deployed.',
-  )
-}
+// Node keeps what it compiled (type stripping included) for the next start, and tier workers
+// inherit the setting; the cache checks every file's content, so a change is never missed.
+process.env.NODE_COMPILE_CACHE ??= join(import.meta.dirname, '.ccci', 'node-compile-cache')
+enableCompileCache(process.env.NODE_COMPILE_CACHE)
 
-export default defineConfig({
-  test: {
-    root: settings.root,
-    include: [],
-    // The run's setup and teardown: the harness's lifecycle with the tier definitions of tiers/.
-    globalSetup: [join(settings.root, 'tiers', 'run-setup.ts')],
-    projects: containerFiles(settings, recipes),
-    fileParallelism: false,
-    maxWorkers: 1,
-    sequence: { sequencer: PathSequencer },
-    teardownTimeout: 600_000,
-    // Results (result.json, summary.md, junit.xml, the LIFECYCLE and `N passed, N failed` lines)
-    // come from the teardown, so they do not depend on the reporters a command line chooses.
-    reporters: ['default'],
-  },
-})
+const load = (file: string): Promise<unknown> =>
+  import(pathToFileURL(join(import.meta.dirname, file)).href)
+
+const [{ rootConfig }, { TIERS }] = (await Promise.all([
+  load('harness/vitest/root-config.ts'),
+  load('tiers/index.ts'),
+])) as [{ rootConfig: typeof RootConfig }, { TIERS: typeof Tiers }]
+
+export default await rootConfig(TIERS)

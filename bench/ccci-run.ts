@@ -16,15 +16,24 @@ export interface CcciRunSample {
   startupMs: number
   /** From spawning to the end of the install (the one deploy converged), from state.json. */
   installDoneMs: number | undefined
-  /** From spawning to the results being written (all tiers done, teardown next). */
+  /**
+   * From spawning to the teardown starting (all tiers done): when the run's `▶ tearing down` line
+   * appeared (watched every {@link WATCH_MS} ms); the results' `finishedAt` if it never did.
+   */
   tiersDoneMs: number | undefined
   /** Time the tier operations themselves took (upgrade, backup, restore), from state.json. */
   tierOpsMs: number
+  /** Each tier operation's own time, from state.json (NaN when it did not run). */
+  opsMs: Record<TierOp, number>
   /** Time the test bodies took (their own durations, from result.json). */
   testsMs: number
   requests: number
   endpoints: Record<string, number>
 }
+
+/** The tier operations after the install, each timed in state.json. */
+export const TIER_OPS = ['upgrade', 'backup', 'restore'] as const
+export type TierOp = (typeof TIER_OPS)[number]
 
 export interface CcciRunInput {
   /** `--project` values, e.g. `tiny-html` or `tiny-html (install)`. */
@@ -42,6 +51,9 @@ export interface CcciRunInput {
 }
 
 const ROOT = loadSettings().root
+/** The global teardown's first line (harness/run/teardown-run.ts). */
+const TEARDOWN_LINE = /▶ tearing down /
+const WATCH_MS = 50
 const VITEST = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs')
 
 /**
@@ -84,7 +96,19 @@ export async function ccciRun(input: CcciRunInput): Promise<CcciRunSample> {
       }
     }
     input.signal.addEventListener('abort', stop)
-    const result = await child.result.finally(() => input.signal.removeEventListener('abort', stop))
+    let teardownAt: number | undefined
+    let scanned = 0
+    const watch = setInterval(() => {
+      const output = child.output()
+      if (teardownAt === undefined && TEARDOWN_LINE.test(output.slice(Math.max(0, scanned - 80)))) {
+        teardownAt = performance.now()
+      }
+      scanned = output.length
+    }, WATCH_MS)
+    const result = await child.result.finally(() => {
+      clearInterval(watch)
+      input.signal.removeEventListener('abort', stop)
+    })
     const wallMs = performance.now() - started
     const output = child.output()
     const resultsDir = /^results: (.+)$/m.exec(output)?.[1]?.trim()
@@ -111,13 +135,16 @@ export async function ccciRun(input: CcciRunInput): Promise<CcciRunSample> {
       const install = state?.ops.install
       const since = (iso: string | undefined, plus = 0) =>
         iso === undefined ? undefined : Date.parse(iso) + plus - spawnedAt
-      const ops = [state?.ops.upgrade, state?.ops.backup, state?.ops.restore]
+      const opsMs = Object.fromEntries(
+        TIER_OPS.map((op) => [op, state?.ops[op]?.durationMs ?? Number.NaN]),
+      ) as Record<TierOp, number>
       return {
         wallMs,
         startupMs: (proxy.traffic.firstRequestAt ?? Number.NaN) - started,
         installDoneMs: since(install?.startedAt, install?.durationMs),
-        tiersDoneMs: since(run?.finishedAt),
-        tierOpsMs: ops.reduce((sum, op) => sum + (op?.durationMs ?? 0), 0),
+        tiersDoneMs: teardownAt === undefined ? since(run?.finishedAt) : teardownAt - started,
+        tierOpsMs: TIER_OPS.reduce((sum, op) => sum + (Number.isNaN(opsMs[op]) ? 0 : opsMs[op]), 0),
+        opsMs,
         testsMs: tests.reduce((sum, test) => sum + test.durationMs, 0),
         requests: proxy.traffic.requests,
         endpoints: proxy.traffic.endpoints,

@@ -1,11 +1,21 @@
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { parseAbraSh } from '../harness/coop/abra-sh.ts'
+import { parseEnvFile } from '../harness/coop/env-file.ts'
+import { renderStack } from '../harness/docker/index.ts'
 import { CcciError } from '../harness/errors.ts'
-import { showFile } from '../harness/git/index.ts'
+import { listTreeFiles, showFileBuffer } from '../harness/git/index.ts'
 import { runCommand, type CommandOptions, type CommandResult } from '../harness/process/index.ts'
+import {
+  backupScript,
+  floorPlan,
+  restoreScript,
+  secretValue,
+  type FloorPlan,
+} from './floor-plan.ts'
 
 export const FLOOR_PHASES = ['deploy', 'redeploy', 'backup', 'restore', 'remove'] as const
 export type FloorPhase = (typeof FLOOR_PHASES)[number]
@@ -32,16 +42,36 @@ const BUSYBOX = 'ccci-local/busybox:1'
 const POLL_MS = 250
 const DEADLINE_MS = 120_000
 const NAMESPACE = 'com.docker.stack.namespace'
+const SERVICE_NAME = 'com.docker.swarm.service.name'
+const COMPOSE = 'compose.yml'
+
+/** What the floor removes at the end (or after a failure): every name it created. */
+interface FloorNames {
+  stack: string
+  secrets: string[]
+  volumes: string[]
+}
+
+/** One release checked out, with the env its compose file is rendered with and its plan. */
+interface Release {
+  dir: string
+  env: Record<string, string>
+  plan: FloorPlan
+}
 
 /**
- * The unavoidable Docker work of the fixture's lifecycle, done directly with the Docker CLI and
- * no cc-ci: the equivalent of this shell script, timed phase by phase.
+ * The unavoidable Docker work of a fixture recipe's lifecycle, done directly with the Docker CLI
+ * and no cc-ci: the equivalent of a shell script written for that recipe, timed phase by phase.
+ * What the script would hard-code (secrets, volumes, backup pre-hooks) is read beforehand, untimed,
+ * from each release's compose file rendered with its `.env.sample` and `abra.sh` (floor-plan.ts).
  *
- *   deploy    docker secret create $S_token_v1 -; docker stack deploy -c base/compose.yml $S; converge
- *   redeploy  docker stack deploy -c head/compose.yml $S; converge
- *   backup    docker run --rm -v $S_content:/v -v $B:/b busybox tar c -f /b/backup.tar -C /v .
- *   restore   docker run --rm -v $S_content:/v -v $B:/b busybox sh -c 'empty /v; tar x -f /b/backup.tar -C /v'
- *   remove    docker stack rm $S; wait until its containers are gone; docker volume rm; docker secret rm
+ *   deploy    docker secret create <each secret> -; docker stack deploy -c base/compose.yml $S; converge
+ *   redeploy  docker secret create <secrets new in head> -; docker stack deploy -c head/compose.yml $S; converge
+ *   backup    docker exec <container> sh -c <pre-hook>  (each pre-hook)
+ *             docker run --rm -v <vol>:/v/<key>... -v $B:/b busybox tar c -f /b/backup.tar -C /v <keys>
+ *   restore   docker run --rm -v <vol>:/v/<key>... -v $B:/b busybox sh -c 'empty each; tar x -f /b/backup.tar -C /v'
+ *   remove    docker stack rm $S; wait until its containers are gone; docker network rm what is left;
+ *             docker volume rm <each>; docker secret rm <each>
  *
  * converge = `docker service ls` shows N/N replicas for every service of the stack (a task with a
  * healthcheck counts once healthy) and `docker service inspect` shows no rolling update running.
@@ -49,51 +79,70 @@ const NAMESPACE = 'com.docker.stack.namespace'
 export async function floorLifecycle(input: FloorInput): Promise<FloorSample> {
   const id = randomBytes(3).toString('hex')
   const stack = `ccbench_floor_${id}`
-  const names = { stack, secret: `${stack}_token_v1`, volume: `${stack}_content` }
+  const names: FloorNames = { stack, secrets: [], volumes: [] }
   const work = mkdtempSync(join(tmpdir(), 'ccci-bench-floor-'))
-  const env = {
-    DOCKER_HOST: input.dockerHost,
+  const base = {
     STACK_NAME: stack,
     DOMAIN: `floor-${id}.ccci.localhost`,
     EXTRA_DOMAINS: '',
     LETS_ENCRYPT_ENV: '',
-    SITE_TITLE: 'Hello from the floor',
-    SECRET_TOKEN_VERSION: 'v1',
-    ENTRYPOINT_VERSION: 'v1',
   }
   const docker: Docker = (args, extra = {}) =>
-    runCommand('docker', args, { timeoutMs: DEADLINE_MS, env, cleanEnv: true, ...extra })
-  const mounts = ['-v', `${names.volume}:/v`, '-v', `${work}:/b`]
-  const helper = (script: string) => docker(['run', '--rm', ...mounts, BUSYBOX, 'sh', '-c', script])
-  const deploy = async (version: 'base' | 'head') => {
-    const dir = join(work, version)
-    await docker(['stack', 'deploy', '--resolve-image', 'never', '-c', 'compose.yml', stack], {
-      cwd: dir,
+    runCommand('docker', args, {
+      timeoutMs: DEADLINE_MS,
+      env: { DOCKER_HOST: input.dockerHost },
+      cleanEnv: true,
+      ...extra,
     })
-    await converge(stack, docker, input.signal)
-  }
   let removed = false
   try {
-    for (const version of ['base', 'head'] as const) {
-      mkdirSync(join(work, version))
-      for (const file of ['compose.yml', 'entrypoint.sh']) {
-        writeFileSync(
-          join(work, version, file),
-          (await showFile(input.repo, input[version], file)) ?? '',
-        )
+    const releases = {
+      base: await checkoutRelease(input.repo, input.base, join(work, 'base'), stack, base),
+      head: await checkoutRelease(input.repo, input.head, join(work, 'head'), stack, base),
+    }
+    const backup = releases.head.plan.backup
+    const mounts = [
+      ...backup.flatMap((v) => ['-v', `${v.volume}:/v/${v.key}`]),
+      ...['-v', `${work}:/b`],
+    ]
+    const helper = (script: string) =>
+      docker(['run', '--rm', ...mounts, BUSYBOX, 'sh', '-c', script])
+    let before: Map<string, string> | undefined
+    const deploy = async (release: Release) => {
+      for (const secret of release.plan.secrets) {
+        if (!names.secrets.includes(secret.name)) {
+          names.secrets.push(secret.name)
+          await docker(['secret', 'create', secret.name, '-'], {
+            input: secretValue(secret.length),
+          })
+        }
       }
+      for (const volume of release.plan.volumes) {
+        if (!names.volumes.includes(volume)) {
+          names.volumes.push(volume)
+        }
+      }
+      await docker(['stack', 'deploy', '--resolve-image', 'never', '-c', COMPOSE, stack], {
+        cwd: release.dir,
+        env: { ...release.env, DOCKER_HOST: input.dockerHost },
+      })
+      await converge(stack, docker, input.signal, before)
     }
     const steps: Record<FloorPhase, () => Promise<unknown>> = {
-      deploy: async () => {
-        await docker(['secret', 'create', names.secret, '-'], {
-          input: randomBytes(16).toString('hex'),
-        })
-        await deploy('base')
+      deploy: () => deploy(releases.base),
+      redeploy: () => deploy(releases.head),
+      backup: async () => {
+        for (const { service, hook } of releases.head.plan.preHooks) {
+          const container = (
+            await docker(['ps', '-q', '--filter', `label=${SERVICE_NAME}=${service}`])
+          ).stdout
+            .split('\n')
+            .find(Boolean)
+          await docker(['exec', container ?? service, 'sh', '-c', hook])
+        }
+        await helper(backupScript(backup))
       },
-      redeploy: () => deploy('head'),
-      backup: () => helper('tar c -f /b/backup.tar -C /v .'),
-      restore: () =>
-        helper('find /v -mindepth 1 -maxdepth 1 -exec rm -rf {} + && tar x -f /b/backup.tar -C /v'),
+      restore: () => helper(restoreScript(backup)),
       remove: async () => {
         await removeStack(names, docker, input.signal)
         removed = true
@@ -103,6 +152,10 @@ export async function floorLifecycle(input: FloorInput): Promise<FloorSample> {
     for (const phase of FLOOR_PHASES) {
       if (input.signal.aborted) {
         throw new CcciError('BENCH_INTERRUPTED', 'the bench was interrupted')
+      }
+      if (phase === 'redeploy') {
+        // Untimed, as a script's author knows what the head changes.
+        before = await taskTemplates(stack, docker)
       }
       const started = performance.now()
       await steps[phase]()
@@ -115,6 +168,26 @@ export async function floorLifecycle(input: FloorInput): Promise<FloorSample> {
     }
     rmSync(work, { recursive: true, force: true })
   }
+}
+
+/** Writes the files of `commit` into `dir` and reads its plan (untimed: a script hard-codes it). */
+async function checkoutRelease(
+  repo: string,
+  commit: string,
+  dir: string,
+  stack: string,
+  base: Record<string, string>,
+): Promise<Release> {
+  for (const file of await listTreeFiles(repo, commit, '.')) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true })
+    writeFileSync(join(dir, file), await showFileBuffer(repo, commit, file))
+  }
+  const read = (file: string) =>
+    existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8') : ''
+  const sample = parseEnvFile(read('.env.sample'), { file: '.env.sample' })
+  const env = { ...sample.values, ...parseAbraSh(read('abra.sh')), ...base }
+  const rendered = await renderStack(dir, [COMPOSE], env)
+  return { dir, env, plan: floorPlan(stack, rendered, sample) }
 }
 
 /** Polls `done` every POLL_MS until it holds; gives up after DEADLINE_MS or on `signal`. */
@@ -136,7 +209,35 @@ async function serviceIds(stack: string, docker: Docker): Promise<string[]> {
   return out.stdout.split('\n').filter(Boolean)
 }
 
-async function converge(stack: string, docker: Docker, signal: AbortSignal): Promise<void> {
+/** Each service's task template (name -> JSON): what changed in a redeploy must roll its tasks. */
+async function taskTemplates(stack: string, docker: Docker): Promise<Map<string, string>> {
+  const ids = await serviceIds(stack, docker)
+  const out = await docker(['service', 'inspect', '--format', TEMPLATE_FORMAT, ...ids])
+  return new Map(
+    out.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [name = '', , template = ''] = line.split('\t')
+        return [name, template]
+      }),
+  )
+}
+
+const TEMPLATE_FORMAT =
+  '{{.Spec.Name}}\t{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}\t{{json .Spec.TaskTemplate}}'
+
+/**
+ * Waits until every service of the stack shows N/N replicas and no update is running. `before`
+ * (the task templates before a redeploy): a service whose template changed must also show its
+ * rolling update `completed`, so a poll before the update started does not count as converged.
+ */
+async function converge(
+  stack: string,
+  docker: Docker,
+  signal: AbortSignal,
+  before?: Map<string, string>,
+): Promise<void> {
   await poll(
     `${stack} to converge`,
     async () => {
@@ -156,25 +257,22 @@ async function converge(stack: string, docker: Docker, signal: AbortSignal): Pro
         return false
       }
       const ids = replicas.map((r) => r.split(' ')[0] ?? '')
-      const updates = await docker([
-        'service',
-        'inspect',
-        '--format',
-        '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}',
-        ...ids,
-      ])
-      return !/updating|rollback_started/.test(updates.stdout)
+      const inspected = await docker(['service', 'inspect', '--format', TEMPLATE_FORMAT, ...ids])
+      return inspected.stdout
+        .split('\n')
+        .filter(Boolean)
+        .every((line) => {
+          const [name = '', state = '', template = ''] = line.split('\t')
+          const changed = before?.has(name) === true && before.get(name) !== template
+          return !/updating|rollback_started/.test(state) && (!changed || state === 'completed')
+        })
     },
     signal,
   )
 }
 
 /** The timed removal: what a script must do so that nothing of the stack is left. */
-async function removeStack(
-  names: { stack: string; secret: string; volume: string },
-  docker: Docker,
-  signal?: AbortSignal,
-): Promise<void> {
+async function removeStack(names: FloorNames, docker: Docker, signal?: AbortSignal): Promise<void> {
   await docker(['stack', 'rm', names.stack])
   await poll(
     `the containers of ${names.stack} to go`,
@@ -184,20 +282,37 @@ async function removeStack(
       ).stdout.trim() === '',
     signal,
   )
-  await poll(`volume ${names.volume} to be removed`, () =>
-    docker(['volume', 'rm', '-f', names.volume]).then(
-      () => true,
-      () => false,
-    ),
-  )
-  await docker(['secret', 'rm', names.secret])
+  await removeLeftNetworks(names.stack, docker)
+  for (const volume of names.volumes) {
+    await poll(`volume ${volume} to be removed`, () =>
+      docker(['volume', 'rm', '-f', volume]).then(
+        () => true,
+        () => false,
+      ),
+    )
+  }
+  if (names.secrets.length > 0) {
+    await docker(['secret', 'rm', ...names.secrets])
+  }
+}
+
+/** `docker stack rm` does not wait: a network its tasks still used may be left behind. */
+async function removeLeftNetworks(stack: string, docker: Docker): Promise<void> {
+  await poll(`the networks of ${stack} to go`, async () => {
+    const left = (
+      await docker(['network', 'ls', '-q', '--filter', `label=${NAMESPACE}=${stack}`])
+    ).stdout
+      .split('\n')
+      .filter(Boolean)
+    if (left.length > 0) {
+      await docker(['network', 'rm', ...left]).catch(() => undefined)
+    }
+    return left.length === 0
+  })
 }
 
 /** After a failure: remove whatever of the floor's stack exists, by its names and namespace. */
-async function cleanUp(
-  names: { stack: string; secret: string; volume: string },
-  docker: Docker,
-): Promise<void> {
+async function cleanUp(names: FloorNames, docker: Docker): Promise<void> {
   const quiet = (args: string[]) => docker(args).catch(() => undefined)
   if ((await serviceIds(names.stack, docker).catch(() => [])).length > 0) {
     await quiet(['stack', 'rm', names.stack])
@@ -209,6 +324,7 @@ async function cleanUp(
         await docker(['ps', '-aq', '--filter', `label=${NAMESPACE}=${names.stack}`])
       ).stdout.trim() === '',
   ).catch(() => undefined)
+  await removeLeftNetworks(names.stack, docker).catch(() => undefined)
   const configs = await quiet([
     'config',
     'ls',
@@ -219,9 +335,12 @@ async function cleanUp(
   for (const config of configs?.stdout.split('\n').filter(Boolean) ?? []) {
     await quiet(['config', 'rm', config])
   }
-  await quiet(['volume', 'rm', '-f', names.volume])
+  for (const volume of names.volumes) {
+    await quiet(['volume', 'rm', '-f', volume])
+  }
   const secrets = await quiet(['secret', 'ls', '--format', '{{.Name}}'])
-  if (secrets?.stdout.split('\n').includes(names.secret) === true) {
-    await quiet(['secret', 'rm', names.secret])
+  const present = secrets?.stdout.split('\n') ?? []
+  for (const secret of names.secrets.filter((s) => present.includes(s))) {
+    await quiet(['secret', 'rm', secret])
   }
 }

@@ -6,21 +6,23 @@ import { loadSettings } from '../harness/config/settings.ts'
 import { CcciError, describeError } from '../harness/errors.ts'
 import { buildRecipeRepo } from '../harness/fixtures/recipe-repo.ts'
 import { formatReport } from './bench-results.ts'
-import { ccciRun, removeSourceCache, type CcciRunSample } from './ccci-run.ts'
-import { collectResults } from './collect-results.ts'
+import { ccciRun, removeSourceCache } from './ccci-run.ts'
+import { selectCases } from './bench-cases.ts'
+import { collectResults, type CaseSamples } from './collect-results.ts'
 import { decisionBench } from './decision-bench.ts'
 import { startDockerProxy } from './docker-proxy.ts'
-import { floorLifecycle, type FloorSample } from './floor-lifecycle.ts'
+import { floorLifecycle } from './floor-lifecycle.ts'
 import { machineInfo } from './machine-info.ts'
-import { NAIVE_STEPS, naiveHarness, type NaiveSample } from './naive-harness.ts'
+import { NAIVE_STEPS, naiveHarness } from './naive-harness.ts'
 import { planBench, type PlanSample } from './plan-bench.ts'
 import { warmBench, type WarmSamples } from './warm-bench.ts'
 
 /**
  * `npm run bench`: how much of a run is cc-ci and how much is Docker (docs/performance.md).
- * BENCH_REPEATS (default 3) sets how often each case runs; BENCH_RESULTS where the JSON goes.
+ * BENCH_REPEATS (default 3) sets how often each case runs; BENCH_RESULTS where the JSON goes;
+ * BENCH_CASES which lifecycle cases run (default all: bench-cases.ts); BENCH_WARM=0 leaves the
+ * warm case out.
  */
-const RECIPE = 'tiny-html'
 const PLAN_RECIPES = 100
 const DECISION_BATCHES = 20
 
@@ -58,44 +60,65 @@ async function main(): Promise<void> {
       `BENCH_REPEATS=${process.env.BENCH_REPEATS} is not 1..50`,
     )
   }
+  const selected = selectCases(process.env.BENCH_CASES)
   const startedAt = new Date().toISOString()
   const loadAtStart = loadavg()[0] ?? NaN
   const machine = await machineInfo()
   const work = mkdtempSync(join(tmpdir(), 'ccci-bench-'))
-  const src = join(work, RECIPE)
   // PR numbers of the bench's own: every run gets a domain and lease no other run uses.
   let pr = 800_000 + Math.floor(Math.random() * 100_000) * 10
   const nextPr = () => String(pr++)
-  const floors: FloorSample[] = []
-  const floorRequests: number[] = []
-  const colds: CcciRunSample[] = []
-  const naives: NaiveSample[] = []
+  const cases: CaseSamples[] = selected.map((c) => ({
+    case: c,
+    floors: [],
+    floorRequests: [],
+    colds: [],
+    naives: [],
+  }))
   const plans: PlanSample[] = []
   let warm: WarmSamples = { cold: [], quick: [] }
   try {
-    const repo = await buildRecipeRepo(join(root, 'test', 'fixtures', 'recipes', RECIPE), src)
+    const repos = []
+    for (const c of selected) {
+      const src = join(work, c.recipe)
+      repos.push({
+        src,
+        repo: await buildRecipeRepo(join(root, 'test', 'fixtures', 'recipes', c.recipe), src),
+      })
+    }
     for (let r = 1; r <= repeats; r++) {
-      progress(`repeat ${r}/${repeats}: floor (Docker CLI only)`)
-      const proxy = await startDockerProxy()
-      try {
-        floors.push(
-          await floorLifecycle({
-            repo: repo.path,
-            base: repo.tags[0] ?? '',
-            head: repo.head,
-            dockerHost: proxy.dockerHost,
-            signal: abort.signal,
-          }),
+      for (const [i, samples] of cases.entries()) {
+        const { src, repo } = repos[i] ?? { src: '', repo: undefined }
+        const name = samples.case.recipe
+        progress(`repeat ${r}/${repeats}: ${name}: floor (Docker CLI only)`)
+        const proxy = await startDockerProxy()
+        try {
+          samples.floors.push(
+            await floorLifecycle({
+              repo: repo?.path ?? src,
+              // Both cases' head is their newest release: the previous one is deployed first.
+              base: repo?.tags.at(-2) ?? '',
+              head: repo?.head ?? '',
+              dockerHost: proxy.dockerHost,
+              signal: abort.signal,
+            }),
+          )
+          samples.floorRequests.push(proxy.traffic.requests)
+        } finally {
+          await proxy.close()
+        }
+        const input = { src, recipeDirs, signal: abort.signal }
+        progress(
+          `repeat ${r}/${repeats}: ${name}: cc-ci cold run, all tiers (vitest run --project ${name})`,
         )
-        floorRequests.push(proxy.traffic.requests)
-      } finally {
-        await proxy.close()
+        samples.colds.push(await ccciRun({ ...input, projects: [name], pr: nextPr() }))
+        if (samples.case.naive) {
+          progress(
+            `repeat ${r}/${repeats}: ${name}: naive harness (${Object.keys(NAIVE_STEPS).length} runs)`,
+          )
+          samples.naives.push(await naiveHarness(name, input, nextPr))
+        }
       }
-      const input = { src, recipeDirs, signal: abort.signal }
-      progress(`repeat ${r}/${repeats}: cc-ci cold run, all tiers (vitest run --project ${RECIPE})`)
-      colds.push(await ccciRun({ ...input, projects: [RECIPE], pr: nextPr() }))
-      progress(`repeat ${r}/${repeats}: naive harness (${Object.keys(NAIVE_STEPS).length} runs)`)
-      naives.push(await naiveHarness(RECIPE, input, nextPr))
       progress(`repeat ${r}/${repeats}: ccci plan over ${PLAN_RECIPES} generated recipes`)
       plans.push(await planBench(PLAN_RECIPES))
     }
@@ -104,7 +127,9 @@ async function main(): Promise<void> {
     }
   } finally {
     rmSync(work, { recursive: true, force: true })
-    removeSourceCache(RECIPE, src)
+    for (const c of selected) {
+      removeSourceCache(c.recipe, join(work, c.recipe))
+    }
   }
   progress('janitor and sweep decisions')
   const decisions = decisionBench(DECISION_BATCHES)
@@ -117,7 +142,7 @@ async function main(): Promise<void> {
       durationS: (performance.now() - began) / 1000,
       loadAverage: { start: loadAtStart, end: loadavg()[0] ?? NaN },
     },
-    { floors, floorRequests, colds, naives, plans, decisions, warm },
+    { cases, plans, decisions, warm },
   )
   mkdirSync(dirname(resultsFile), { recursive: true })
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`)

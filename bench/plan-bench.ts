@@ -20,7 +20,7 @@ const TEST_FILE = "import { test } from 'vitest'\n\ntest('generated', () => {})\
 
 /** `count` recipe config folders: a recipe.ts (varied keys) and tier overlays, as recipes/ holds. */
 export function generateRecipes(dir: string, count: number): string[] {
-  const defineRecipe = join(loadSettings().root, 'harness', 'recipe', 'recipe-config.ts')
+  const defineRecipe = join(loadSettings().root, 'harness', 'recipe.ts')
   const names: string[] = []
   for (let i = 0; i < count; i++) {
     const name = `bench-recipe-${String(i).padStart(3, '0')}`

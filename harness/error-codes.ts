@@ -91,6 +91,7 @@ export const ERROR_CODES = {
   CCCI_NOT_CONVERGED: 'a deployment did not converge',
   CCCI_NO_BACKUP: 'the restore tier found no backup from the backup tier',
   CCCI_NO_CONTAINER: 'a service has no running container',
+  CCCI_NO_HISTORY: '`ccci history <recipe>`: no finished run of that recipe is recorded',
   CCCI_PLAYWRIGHT_SUITE: 'a Playwright suite failed',
   CCCI_PROXY_DOWN: 'the local proxy service has no running container',
   CCCI_PROXY_RELOAD: 'the local proxy refused its new route table',

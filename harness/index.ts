@@ -4,13 +4,8 @@
  * repository's own tests import. Everything else under `harness/` is internal (lint-enforced).
  */
 
-// Recipe configuration (recipes/<recipe>/recipe.ts).
-export {
-  defineRecipe,
-  type ExtraEnvContext,
-  type RecipeConfig,
-  type RecipeConfigInput,
-} from './recipe/recipe-config.ts'
+// Recipe configuration (recipes/<recipe>/recipe.ts, which may import harness/recipe.ts alone).
+export * from './recipe.ts'
 
 // The deployed app of the run, and what a tier test asserts on it.
 export { useApp, type AppHandle, type RunContext } from './testing/index.ts'

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describeError } from '../errors.ts'
+import { serveSiteFile } from '../report/site-file.ts'
 import type { BridgeService } from './bridge-service.ts'
 import type { JsonLog } from './json-log.ts'
 import { MAX_WEBHOOK_BYTES, validSignature, webhookComment } from './webhook-payload.ts'
@@ -14,6 +15,8 @@ export interface BridgeServerOptions {
   port: number
   /** What GET /health reports besides `ok`. */
   health: () => Record<string, unknown>
+  /** The results site (`ccci report`) served read-only on GET for every other path; undefined: none. */
+  siteDir?: string | undefined
 }
 
 function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
@@ -45,9 +48,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 }
 
 /**
- * The bridge's HTTP side: `GET /health` and, when a secret is configured, `POST /webhook` for
- * Gitea's webhook. A webhook is handled only with a valid `X-Gitea-Signature`; the comment goes
- * through the same claim as the poller's.
+ * The bridge's HTTP side: `GET /health`, when a secret is configured `POST /webhook` for Gitea's
+ * webhook, and the results site (docs/results-site.md) on every other GET. A webhook is handled
+ * only with a valid `X-Gitea-Signature`; the comment goes through the same claim as the poller's.
  */
 export async function startBridgeServer(options: BridgeServerOptions): Promise<{
   server: Server
@@ -63,6 +66,10 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<{
     }
     if (req.method === 'POST' && path === '/webhook' && webhookSecret !== undefined) {
       void handleWebhook(req, res, webhookSecret)
+      return
+    }
+    if ((req.method === 'GET' || req.method === 'HEAD') && options.siteDir !== undefined) {
+      serveSiteFile(options.siteDir, path ?? '/', res, req.method === 'HEAD')
       return
     }
     reply(res, 404, { error: 'not found' })

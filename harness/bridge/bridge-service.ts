@@ -202,6 +202,7 @@ export class BridgeService {
         PR: String(comment.pr),
         QUICK: quick ? '1' : '0',
         FORGE_REPO: name,
+        CCCI_TRIGGERED_BY: comment.author,
       })
       const link = drone.buildLink(droneRepo, build.number)
       store.recordTrigger(name, comment.commentId, comment.pr, quick, 'triggered', {

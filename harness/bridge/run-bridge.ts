@@ -3,6 +3,7 @@ import { describeError } from '../errors.ts'
 import { GiteaClient, repoName } from '../forge/gitea-client.ts'
 import { sleep } from '../poll.ts'
 import { registerSecret } from '../redaction/redact.ts'
+import { siteRefresher } from '../report/site-refresher.ts'
 import type { BridgeConfig } from './bridge-config.ts'
 import { startBridgeServer } from './bridge-server.ts'
 import { BridgeService } from './bridge-service.ts'
@@ -17,6 +18,8 @@ export interface RunBridgeOptions {
   signal: AbortSignal
   /** One poll, then stop (no server). */
   once: boolean
+  /** Serve the results site from `dir`, rebuilt from the history in `home` when it changed. */
+  site?: { home: string; dir: string }
 }
 
 /** `ccci bridge`: the store, the service, the HTTP server and the poll loop until `signal`. */
@@ -26,6 +29,7 @@ export async function runBridge({
   log,
   signal,
   once,
+  site,
 }: RunBridgeOptions): Promise<void> {
   for (const secret of [config.giteaToken, config.droneToken, config.webhookSecret]) {
     if (secret !== undefined) {
@@ -67,7 +71,12 @@ export async function runBridge({
         host: config.host,
         port: config.port,
         health: () => ({ repos: service.repos.map((r) => repoName(r.repo)), polls, lastPoll }),
+        siteDir: site?.dir,
       })
+  const refresher =
+    site === undefined || once
+      ? undefined
+      : siteRefresher(site.home, site.dir, (message) => log('warn', 'site.history', { message }))
   log('info', 'bridge.started', {
     repos: service.repos.map((r) => ({ recipe: r.recipe, repo: repoName(r.repo) })),
     url: server?.url,
@@ -80,6 +89,14 @@ export async function runBridge({
       await service.pollOnce()
       polls++
       lastPoll = new Date().toISOString()
+      // The site follows the history: rebuilt after a poll when a run finished since the last one.
+      try {
+        if (refresher?.refresh() === true) {
+          log('info', 'site.rebuilt', { dir: site?.dir })
+        }
+      } catch (error) {
+        log('error', 'site.failed', { error: describeError(error) })
+      }
       if (once) {
         break
       }

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { loadBridgeConfig } from '../bridge/bridge-config.ts'
 import { jsonLogger } from '../bridge/json-log.ts'
 import { runBridge } from '../bridge/run-bridge.ts'
+import { siteDir } from '../report/site-dir.ts'
 import type { Command } from './command.ts'
 
 export const bridgeCommand: Command = {
@@ -22,6 +23,7 @@ export const bridgeCommand: Command = {
         log: jsonLogger(),
         signal: controller.signal,
         once: values.once,
+        site: { home: settings.home, dir: siteDir(settings.home) },
       })
     } finally {
       process.off('SIGINT', stop)

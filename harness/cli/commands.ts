@@ -1,36 +1,35 @@
-import { bridgeCommand } from './bridge-command.ts'
-import { checkCommand } from './check-command.ts'
 import type { Command } from './command.ts'
-import { demoCommand } from './demo-command.ts'
-import { hostCommand } from './host-command.ts'
-import { inspectCommand } from './inspect-command.ts'
-import { janitorCommand } from './janitor-command.ts'
-import { planCommand } from './plan-command.ts'
-import { pruneCommand } from './prune-command.ts'
-import { runCommand } from './run-command.ts'
-import { sweepCommand } from './sweep-command.ts'
-import { testCommand } from './test-command.ts'
-import { verdictCommand } from './verdict-command.ts'
-import { vitestCommand } from './vitest-command.ts'
 
-export const commands: Record<string, Command> = {
-  demo: demoCommand,
-  test: testCommand,
-  run: runCommand,
-  plan: planCommand,
-  inspect: inspectCommand,
-  host: hostCommand,
-  janitor: janitorCommand,
-  sweep: sweepCommand,
-  prune: pruneCommand,
-  bridge: bridgeCommand,
-  verdict: verdictCommand,
-  check: checkCommand,
-  vitest: vitestCommand,
+/**
+ * Every command, loaded only when it runs: a command imports only what it uses, so `./ccci plan`
+ * never loads the bridge's SQLite or the SSO stand-in (`ccci help` loads them all for their usage).
+ */
+const commands: Record<string, () => Promise<Command>> = {
+  demo: async () => (await import('./demo-command.ts')).demoCommand,
+  test: async () => (await import('./test-command.ts')).testCommand,
+  run: async () => (await import('./run-command.ts')).runCommand,
+  plan: async () => (await import('./plan-command.ts')).planCommand,
+  inspect: async () => (await import('./inspect-command.ts')).inspectCommand,
+  host: async () => (await import('./host-command.ts')).hostCommand,
+  janitor: async () => (await import('./janitor-command.ts')).janitorCommand,
+  sweep: async () => (await import('./sweep-command.ts')).sweepCommand,
+  history: async () => (await import('./history-command.ts')).historyCommand,
+  prune: async () => (await import('./prune-command.ts')).pruneCommand,
+  report: async () => (await import('./report-command.ts')).reportCommand,
+  bridge: async () => (await import('./bridge-command.ts')).bridgeCommand,
+  verdict: async () => (await import('./verdict-command.ts')).verdictCommand,
+  check: async () => (await import('./check-command.ts')).checkCommand,
+  vitest: async () => (await import('./vitest-command.ts')).vitestCommand,
 }
 
-export function usage(): string {
-  const lines = Object.values(commands).map((c) => `  ccci ${c.usage}\n      ${c.summary}`)
+/** The command named `name`, or undefined when there is none. */
+export async function loadCommand(name: string): Promise<Command | undefined> {
+  return Object.hasOwn(commands, name) ? commands[name]?.() : undefined
+}
+
+export async function usage(): Promise<string> {
+  const loaded = await Promise.all(Object.values(commands).map((load) => load()))
+  const lines = loaded.map((c) => `  ccci ${c.usage}\n      ${c.summary}`)
   const env =
     '  eval "$(./ccci env)"\n      put the Node cc-ci runs on first on PATH in this shell (then `npx vitest ...` works)'
   return `cc-ci: continuous integration for Co-op Cloud recipes\n\nusage:\n${[...lines, env].join('\n')}\n`

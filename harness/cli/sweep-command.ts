@@ -44,6 +44,7 @@ export const sweepCommand: Command = {
           REF: tag,
           PR: undefined,
           QUICK: undefined,
+          CCCI_RUN_TRIGGER: 'sweep',
         }),
     })
     process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : `\n${table(rows)}`)

@@ -1,3 +1,4 @@
+import { HistoryEnv } from '../history/run-trigger.ts'
 import { TriggerEnv } from '../run/trigger.ts'
 import { settingsDocumentation } from './settings.ts'
 
@@ -33,7 +34,8 @@ const OTHER = [
 
 /** docs/configuration.md, generated from the schemas that read the environment (checked for drift by a test). */
 export function configurationDoc(): string {
-  const trigger = Object.entries(TriggerEnv.shape).map(([name, schema]) => ({
+  const env = { ...TriggerEnv.shape, ...HistoryEnv.shape }
+  const trigger = Object.entries(env).map(([name, schema]) => ({
     name,
     description: schema.description ?? '',
   }))

@@ -35,6 +35,12 @@ const EnvSchema = z.object({
   CCCI_RECIPE_DIRS: z.string().optional().describe('colon-separated folders of recipe configs'),
   CCCI_SERVER: z.string().regex(hostname).default('default').describe('abra server name'),
   ABRA_DIR: z.string().optional().describe('abra state folder (servers/<server>/<domain>.env)'),
+  CCCI_DIAGNOSTICS: z
+    .enum(['on-failure', 'always'])
+    .default('on-failure')
+    .describe(
+      'when a run collects its diagnostics bundle (<results>/diagnostics/) before the teardown: on-failure, or always (a green run too)',
+    ),
 })
 
 export interface Settings {
@@ -48,6 +54,8 @@ export interface Settings {
   recipeDirs: string[]
   server: string
   abraDir: string
+  /** When the teardown collects the diagnostics bundle (harness/diagnostics/). */
+  diagnostics: 'on-failure' | 'always'
 }
 
 function absolute(path: string): string {
@@ -86,6 +94,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     recipeDirs: (e.CCCI_RECIPE_DIRS ?? 'recipes').split(':').filter(Boolean).map(absolute),
     server: e.CCCI_SERVER,
     abraDir: absolute(e.ABRA_DIR ?? join(home, 'abra')),
+    diagnostics: e.CCCI_DIAGNOSTICS,
   }
 }
 

@@ -1,6 +1,7 @@
 export * from './containers.ts'
 export * from './docker-client.ts'
 export * from './engine.ts'
+export * from './events.ts'
 export * from './filters.ts'
 export * from './images.ts'
 export * from './resources.ts'

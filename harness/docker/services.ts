@@ -111,9 +111,17 @@ export async function inspectService(nameOrId: string): Promise<ServiceInfo | un
   return raw === undefined ? undefined : toService(ServiceSchema.parse(raw))
 }
 
-export async function listTasks(serviceId: string): Promise<TaskInfo[]> {
-  const raw: unknown = await call(`list tasks of ${serviceId}`, () =>
-    docker().listTasks({ filters: JSON.stringify({ service: [serviceId] }) }),
+/**
+ * The tasks of one service, or of several in one request (`GET /tasks` with one `service`
+ * filter value per service: the engine ORs them), newest first.
+ */
+export async function listTasks(serviceIds: string | readonly string[]): Promise<TaskInfo[]> {
+  const ids = typeof serviceIds === 'string' ? [serviceIds] : [...serviceIds]
+  if (ids.length === 0) {
+    return []
+  }
+  const raw: unknown = await call(`list tasks of ${ids.join(', ')}`, () =>
+    docker().listTasks({ filters: JSON.stringify({ service: ids }) }),
   )
   return z
     .array(TaskSchema)

@@ -2,6 +2,9 @@ import { listContainers, listNetworks, STACK_NAMESPACE_LABEL, stackServices } fr
 import { CcciError } from '../errors.ts'
 import { pollRounds } from '../poll.ts'
 
+/** How often the removal is polled: it ends when Swarm has stopped the last task, any moment. */
+export const STACK_GONE_POLL_MS = 250
+
 /**
  * Waits until no service, container or network of a stack is left (stack removal returns before
  * swarm has stopped the tasks); throws naming what remains at the deadline.
@@ -11,17 +14,21 @@ export async function waitForStackGone(
   timeoutMs: number,
   after: string,
 ): Promise<void> {
-  for await (const round of pollRounds({ timeoutMs, intervalMs: 1_000 })) {
-    const filter = { labels: { [STACK_NAMESPACE_LABEL]: stack } }
-    const left = [
-      ...(await stackServices(stack)),
-      ...(await listContainers(filter)),
-      ...(await listNetworks(filter)),
-    ].map((o) => o.name)
+  const filter = { labels: { [STACK_NAMESPACE_LABEL]: stack } }
+  for await (const round of pollRounds({ timeoutMs, intervalMs: STACK_GONE_POLL_MS })) {
+    // The containers go last (Swarm stops the tasks after the services are removed): while any is
+    // left, one request a round; then the services and networks, to be sure.
+    const expired = round.expired()
+    const containers = await listContainers(filter)
+    const lists =
+      containers.length > 0 && !expired
+        ? [containers]
+        : [containers, ...(await Promise.all([stackServices(stack), listNetworks(filter)]))]
+    const left = lists.flat().map((o) => o.name)
     if (left.length === 0) {
       return
     }
-    if (round.expired()) {
+    if (expired) {
       throw new CcciError(
         'CCCI_UNDEPLOY_TIMEOUT',
         `${stack} still has ${left.join(', ')} ${Math.round(timeoutMs / 1000)}s after ${after}`,

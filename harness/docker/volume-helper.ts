@@ -71,6 +71,9 @@ export async function startVolumeHelper(
 /**
  * Runs `work` with a volume helper and always removes the helper afterwards. A failed removal is
  * an error of its own unless `work` already failed (then it is logged; the janitor reaps it).
+ * `meanwhile` (e.g. backupbot pre-hooks) runs while the helper starts, and `work` only once both
+ * are done; when either fails, the other is waited for, the helper removed, and the helper's
+ * error (else the one of `meanwhile`) thrown.
  */
 export async function withVolumeHelper<T>(
   app: HelperApp,
@@ -78,17 +81,31 @@ export async function withVolumeHelper<T>(
   volumes: readonly { key: string; volume: string }[],
   options: VolumeHelperOptions,
   work: (helper: HelperContainer) => Promise<T>,
+  meanwhile?: () => Promise<void>,
 ): Promise<T> {
-  const helper = await startVolumeHelper(app, role, volumes, options)
-  let result: T
-  try {
-    result = await work(helper)
-  } catch (error) {
-    await helper
+  const [started, before] = await Promise.allSettled([
+    startVolumeHelper(app, role, volumes, options),
+    meanwhile?.(),
+  ])
+  const leave = (helper: HelperContainer) =>
+    helper
       .remove()
       .catch((removal: unknown) =>
         options.log.warn(`helper left behind: ${describeError(removal)}`),
       )
+  if (started.status === 'rejected') {
+    throw started.reason
+  }
+  const helper = started.value
+  if (before.status === 'rejected') {
+    await leave(helper)
+    throw before.reason
+  }
+  let result: T
+  try {
+    result = await work(helper)
+  } catch (error) {
+    await leave(helper)
     throw error
   }
   await helper.remove()

@@ -29,6 +29,8 @@ export interface RunParameters {
   QUICK: '0' | '1'
   /** The forge repo of the PR (`owner/name`), for `ccci verdict`. */
   FORGE_REPO: string
+  /** Who commented `!testme`, for the run history (harness/history/run-trigger.ts). */
+  CCCI_TRIGGERED_BY?: string
 }
 
 /**

@@ -1,5 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOneOptions } from 'node:dns'
-import { Agent, errors, interceptors, request, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import { CcciError } from '../errors.ts'
 
 export interface HttpOptions {
@@ -53,6 +53,8 @@ export const MAX_REDIRECTS = 5
  */
 export async function httpRequest(url: string, options: HttpOptions = {}): Promise<HttpResponse> {
   const timeoutMs = options.timeoutMs ?? 10_000
+  // Loaded on first use: every tier worker loads the harness, not every tier makes a request.
+  const { Agent, errors, interceptors, request } = await import('undici')
   const agent = new Agent({
     connect: {
       ca: options.ca,

@@ -1,4 +1,4 @@
-import KcAdminClient from '@keycloak/keycloak-admin-client'
+import type KcAdminClient from '@keycloak/keycloak-admin-client'
 import { CcciError } from '../errors.ts'
 
 /**
@@ -59,7 +59,9 @@ function adminError(what: string, target: KeycloakAdminTarget, error: unknown): 
 }
 
 async function signedIn(target: KeycloakAdminTarget): Promise<KcAdminClient> {
-  const client = new KcAdminClient({ baseUrl: target.adminUrl, realmName: 'master' })
+  // Loaded on first use: every run and worker loads the harness, few runs have a Keycloak.
+  const { default: AdminClient } = await import('@keycloak/keycloak-admin-client')
+  const client = new AdminClient({ baseUrl: target.adminUrl, realmName: 'master' })
   try {
     await client.auth({
       grantType: 'password',

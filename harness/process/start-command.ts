@@ -1,4 +1,4 @@
-import { execa } from 'execa'
+import { execaModule } from './execa-module.ts'
 import type { CommandResult } from './run-command.ts'
 import { formatCommand } from './shell-quote.ts'
 
@@ -33,7 +33,7 @@ export function startCommand(
     },
     preserveNewlines: true,
   })
-  const child = execa(file, args, {
+  const child = execaModule().execa(file, args, {
     cwd: options.cwd,
     env: options.env,
     reject: false,

@@ -1,7 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { tsImport } from 'tsx/esm/api'
 import { CcciError } from '../errors.ts'
 import { RecipeConfigSchema, zeroConfig, type RecipeConfig } from './recipe-config.ts'
 import { isRecipeName } from './recipe-name.ts'
@@ -29,37 +28,16 @@ export function discoverRecipes(dirs: readonly string[]): RecipeEntry[] {
   return [...found.values()]
 }
 
-/** The module type of the package a folder is in: its nearest package.json's `type`. */
-function moduleScope(dir: string): 'module' | 'commonjs' {
-  for (let at = dir; ; at = dirname(at)) {
-    const file = join(at, 'package.json')
-    if (existsSync(file)) {
-      try {
-        return (JSON.parse(readFileSync(file, 'utf8')) as { type?: string }).type === 'module'
-          ? 'module'
-          : 'commonjs'
-      } catch {
-        return 'commonjs'
-      }
-    }
-    if (dirname(at) === at) {
-      return 'commonjs'
-    }
-  }
-}
-
-/** Why a recipe.ts did not load, with the way out (an ES module scope when it loaded as CommonJS). */
+/** Why a recipe.ts did not load, with the way out. */
 function loadError(file: string, error: unknown): CcciError {
-  const scope = moduleScope(dirname(file))
   return new CcciError(
     'CCCI_RECIPE_CONFIG_LOAD',
     `${file} does not load: ${error instanceof Error ? error.message : String(error)}`,
     {
       hint:
-        'fix the syntax or import error in that file; it must `export default defineRecipe({...})`' +
-        (scope === 'module'
-          ? ''
-          : `; it loads as CommonJS, where the harness cannot load: put a package.json with {"type": "module"} in ${dirname(dirname(file))} (or above)`),
+        'fix the syntax or import error in that file; it must `export default defineRecipe({...})`. ' +
+        'Node loads it with its type stripping: erasable TypeScript only (no enum, no namespace), ' +
+        'relative imports with their .ts extension; an ES module (a package.json above it that says "type": "commonjs" makes it one it cannot be)',
       cause: error,
     },
   )
@@ -120,7 +98,7 @@ export async function loadRecipeConfig(
   }
   try {
     module = (await withDeadline(
-      tsImport(pathToFileURL(file).href, import.meta.url),
+      import(pathToFileURL(file).href) as Promise<unknown>,
       timeoutMs,
       file,
     )) as { default?: unknown }
@@ -132,16 +110,6 @@ export async function loadRecipeConfig(
       throw error
     }
     throw loadError(file, error)
-  }
-  // A recipe.ts outside an ESM package loads as CommonJS: its default export is one level down.
-  const inner = module.default as { default?: unknown; __esModule?: unknown } | undefined
-  if (
-    inner !== null &&
-    typeof inner === 'object' &&
-    'default' in inner &&
-    Object.keys(inner).every((k) => k === 'default' || k === '__esModule')
-  ) {
-    module = { default: inner.default }
   }
   if (module.default === undefined) {
     throw new CcciError('CCCI_RECIPE_CONFIG_EXPORT', `${file} has no default export`, {

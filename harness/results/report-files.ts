@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { GrantedAccess } from '../coop/host-access.ts'
 import type { LintResult } from '../driver/app-driver.ts'
+import { slowPhaseLine } from '../history/phase-budgets.ts'
 import { redact, redactDeep } from '../redaction/redact.ts'
 import { firstLine, type TierResult } from './tier-results.ts'
 import { xmlText } from './xml-text.ts'
@@ -47,6 +48,12 @@ export interface RunResult {
   mode: 'cold' | 'quick'
   /** Whether the run promoted its version to the recipe's warm canonical, and why (not). */
   promotion: Promotion | undefined
+  /** The diagnostics bundle's folder, relative to the results folder (harness/diagnostics/); undefined when none was collected. */
+  diagnostics?: string | undefined
+  /** The bundle's headline: the failing service(s) with the task error. */
+  diagnosticsHeadline?: string | undefined
+  /** Phases far slower than this recipe's usual (harness/history/phase-budgets.ts); never fails the run. */
+  slowPhases?: { phase: string; ms: number; typicalMs: number; budgetMs: number }[] | undefined
 }
 
 /** The global teardown's promote step (harness/warm/promote-run.ts). */
@@ -96,6 +103,10 @@ export function summaryMarkdown(result: RunResult): string {
         `| ${t.tier} | ${ICON[t.status] ?? ''} ${t.status}${t.reason === undefined || t.status === 'pass' ? '' : ` (${firstLine(t.reason, 80).replaceAll('|', '\\|')})`} | ${t.passed} | ${t.failed} | ${t.skipped} | ${(t.durationMs / 1000).toFixed(1)}s |`,
     ),
   ]
+  const slow = result.slowPhases ?? []
+  if (slow.length > 0) {
+    lines.push('', ...slow.map((s) => `⏱ ${slowPhaseLine(s)}`))
+  }
   if (result.infra !== undefined) {
     lines.push(
       '',
@@ -129,6 +140,12 @@ export function summaryMarkdown(result: RunResult): string {
   }
   if (result.warnings.length > 0) {
     lines.push('', '**warnings**', '', ...result.warnings.map((w) => `- ${w}`))
+  }
+  if (result.diagnostics !== undefined) {
+    lines.push(
+      '',
+      `Diagnostics: ${result.diagnostics}/index.md${result.diagnosticsHeadline ? ` — ${firstLine(result.diagnosticsHeadline, 300)}` : ''}`,
+    )
   }
   const failures = result.tiers.flatMap((t) =>
     t.tests.filter((c) => c.state === 'failed').map((c) => ({ tier: t.tier, c })),

@@ -23,6 +23,25 @@ export function unwindOrder(entries: readonly UndoEntry[]): UndoEntry[] {
   return [...entries].reverse().filter((e) => !seen.has(e.kind) && seen.add(e.kind) !== undefined)
 }
 
+/**
+ * When each undo may run, pure: the stack first (its containers hold the volumes, secrets and
+ * networks, and the proxy routes follow what is deployed), then the app's objects and routes
+ * together, the env file last (abra finds an app, its volumes and secrets by it). Entries keep
+ * their unwind order within a stage. With `parallel` false (a driver whose steps must not overlap)
+ * every undo is a stage of its own, in unwind order.
+ */
+export function unwindStages(entries: readonly UndoEntry[], parallel: boolean): UndoEntry[][] {
+  const ordered = unwindOrder(entries)
+  if (!parallel) {
+    return ordered.map((entry) => [entry])
+  }
+  const stageOf = (kind: UndoEntry['kind']): number =>
+    kind === 'stack' ? 0 : kind === 'env-file' ? 2 : 1
+  return [0, 1, 2]
+    .map((stage) => ordered.filter((entry) => stageOf(entry.kind) === stage))
+    .filter((stage) => stage.length > 0)
+}
+
 export interface UndoTarget {
   app: AppRef
   driver: AppDriver
@@ -55,20 +74,28 @@ export interface UnwindStep {
   detail: string
 }
 
-/** Unwinds the run's cleanup stack: every step is tried, failures are collected, none stops the rest. */
+async function undoStep(entry: UndoEntry, target: UndoTarget): Promise<UnwindStep> {
+  try {
+    return { step: UNDO_STEP[entry.kind], ok: true, detail: await undo(entry, target) }
+  } catch (error) {
+    return {
+      step: UNDO_STEP[entry.kind],
+      ok: false,
+      detail: error instanceof Error ? error.message : String(error),
+    }
+  }
+}
+
+/**
+ * Unwinds the run's cleanup stack in stages (`unwindStages`): the undos of a stage run at once.
+ * Every step is tried, failures are collected, none stops the rest; the steps are reported stage
+ * by stage, in unwind order within a stage. The abra driver's undos run one at a time (abra calls on one app do not overlap).
+ */
 export async function unwindCleanup(runDir: string, target: UndoTarget): Promise<UnwindStep[]> {
   const entries = tryReadState(runDir)?.cleanup ?? []
   const steps: UnwindStep[] = []
-  for (const entry of unwindOrder(entries)) {
-    try {
-      steps.push({ step: UNDO_STEP[entry.kind], ok: true, detail: await undo(entry, target) })
-    } catch (error) {
-      steps.push({
-        step: UNDO_STEP[entry.kind],
-        ok: false,
-        detail: error instanceof Error ? error.message : String(error),
-      })
-    }
+  for (const stage of unwindStages(entries, target.driver.name !== 'abra')) {
+    steps.push(...(await Promise.all(stage.map((entry) => undoStep(entry, target)))))
   }
   return steps
 }

@@ -4,6 +4,8 @@ import type { Settings } from '../config/settings.ts'
 import { STACK_NAMESPACE_LABEL } from '../docker/index.ts'
 import type { AppDriver, AppRef } from '../driver/app-driver.ts'
 import { CcciError, describeError } from '../errors.ts'
+import { collectDiagnostics } from '../diagnostics/collect-diagnostics.ts'
+import { wantsDiagnostics } from '../diagnostics/diagnostics-files.ts'
 import { ownedObjects } from '../janitor/janitor.ts'
 import { releaseLease } from '../janitor/lease.ts'
 import { RUN_LABEL } from '../janitor/owner-labels.ts'
@@ -50,21 +52,6 @@ async function settledLeftovers(
   return runLeftovers(runId, app.stack)
 }
 
-/** What the failing app looked like, kept before the teardown removes it. */
-export async function diagnostics(driver: AppDriver, app: AppRef): Promise<string> {
-  const parts: string[] = []
-  const services = await driver.ps(app)
-  parts.push('## services', ...services.map((s) => `${s.service}: ${s.status} (${s.image})`))
-  for (const service of services) {
-    parts.push(
-      '',
-      `## logs of ${service.service} (last 100 lines)`,
-      await driver.logs(app, service.service, 100).catch((e: unknown) => String(e)),
-    )
-  }
-  return redact(parts.join('\n'))
-}
-
 /** Runs each teardown step in its own try; a failure is reported and the next step runs. */
 function stepRunner(report: CleanupReport, log: Logger) {
   return async (name: string, fn: () => Promise<string | void>): Promise<void> => {
@@ -99,11 +86,10 @@ export async function teardownRun(
   }
   const { app, runDir, resultsDir, runId } = opened
   if (driver !== undefined) {
-    if (failed) {
-      await step('diagnostics', async () => {
-        writeFileSync(join(resultsDir, 'diagnostics.txt'), await diagnostics(driver, app))
-        return join(resultsDir, 'diagnostics.txt')
-      })
+    if (wantsDiagnostics(failed, settings.diagnostics)) {
+      await step('diagnostics', () =>
+        collectDiagnostics({ app, runId, runDir, resultsDir, why: failed ? 'failed' : 'always' }),
+      )
     }
     log.step(`tearing down ${app.domain}`)
     for (const undone of await unwindCleanup(runDir, { app, driver, log })) {

@@ -4,6 +4,7 @@ import type { AppHandle } from '../testing/app-handle.ts'
 import { registerUndo } from './cleanup-journal.ts'
 import { untilInterrupted, workerInterruption } from './interrupted.ts'
 import { loadRecipeHook } from './recipe-hooks.ts'
+import { recordEnvSecrets } from './run-secrets.ts'
 import { readState, updateState, type OpOutcome } from './state.ts'
 import { TierSkip, type TierDefinition, type TierOperationContext } from './tier-definition.ts'
 import { blockedBy } from './tier-gate.ts'
@@ -144,6 +145,8 @@ export async function ensureTierOp(
 
 /** Keeps a tier's outcome and what its operation returned (as `<tier>.<key>`). */
 export function record(app: Pick<AppHandle, 'run'>, tier: Tier, outcome: OpOutcome): void {
+  // The operation may have written the app env (install, upgrade): its secret-named values too.
+  recordEnvSecrets(app.run.runDir, app.run.envFile)
   updateState(app.run.runDir, (state) => {
     state.ops[tier] = outcome
     for (const [key, value] of Object.entries(outcome.details)) {

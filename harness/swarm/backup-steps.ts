@@ -97,6 +97,29 @@ export async function helperScript(
   return result.stdout
 }
 
+/**
+ * One shell script that defines the function `name` (`definition`) and calls it once per entry of
+ * `calls`, each argument passed as a positional parameter, never spliced into the script: one exec
+ * in the helper does the work of several. `set -e` stops it at the first failure.
+ */
+export function batchScript(
+  definition: string,
+  name: string,
+  calls: readonly (readonly string[])[],
+): { script: string; args: string[] } {
+  const args: string[] = []
+  const lines = calls.map((call) =>
+    [
+      name,
+      ...call.map((arg) => {
+        args.push(arg)
+        return `"\${${args.length}}"`
+      }),
+    ].join(' '),
+  )
+  return { script: ['set -e', definition, ...lines].join('\n'), args }
+}
+
 /** Rejects with `fail()` when `work` takes longer than `ms`. */
 export async function withDeadline<T>(work: Promise<T>, ms: number, fail: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined

@@ -28,6 +28,7 @@ import {
   type BackupManifest,
 } from './backup-store.ts'
 import {
+  batchScript,
   copyTimeout,
   DEFAULT_COPY_MS,
   helperScript,
@@ -45,29 +46,33 @@ export {
 } from './backup-store.ts'
 export type { BackupOptions } from './backup-steps.ts'
 
-/** Copies a volume's selected paths from /src/<key> to /stage/<key>; prints `missing: <p>`. */
-const STAGE_SCRIPT = `set -e
+/**
+ * `stage KEY all|paths [PATH...]`: copies a volume's selected paths from /src/<key> to
+ * /stage/<key>; prints `missing: <key>/<path>` for each selected path that does not exist.
+ */
+const STAGE_FUNCTION = `stage() {
 key=$1; mode=$2; shift 2
 src="/src/$key"; dst="/stage/$key"
 mkdir -p "$dst"
-if [ "$mode" = all ]; then cp -a "$src/." "$dst/"; exit 0; fi
+if [ "$mode" = all ]; then cp -a "$src/." "$dst/"; return 0; fi
 for p in "$@"; do
   if [ -e "$src/$p" ] || [ -L "$src/$p" ]; then
     mkdir -p "$(dirname "$dst/$p")"
     cp -a "$src/$p" "$dst/$p"
   else
-    echo "missing: $p"
+    echo "missing: $key/$p"
   fi
-done`
+done
+}`
 
-/** Replaces a volume's content (or only the selected paths) with /stage/<key>. */
-const RESTORE_SCRIPT = `set -e
+/** `restore KEY all|paths [PATH...]`: replaces a volume's content (or only the selected paths) with /stage/<key>. */
+const RESTORE_FUNCTION = `restore() {
 key=$1; mode=$2; shift 2
 src="/stage/$key"; dst="/dst/$key"
 if [ "$mode" = all ]; then
   rm -rf "$dst"/* "$dst"/.[!.]* "$dst"/..?*
   if [ -d "$src" ]; then cp -a "$src/." "$dst/"; fi
-  exit 0
+  return 0
 fi
 for p in "$@"; do
   rm -rf "$dst/$p"
@@ -75,73 +80,94 @@ for p in "$@"; do
     mkdir -p "$(dirname "$dst/$p")"
     cp -a "$src/$p" "$dst/$p"
   fi
-done`
+done
+}`
 
 const pathArgs = (key: string, paths: VolumePaths): string[] =>
   paths === 'all' ? [key, 'all'] : [key, 'paths', ...paths]
 
-/** Stages the selected volumes; returns the selected paths that did not exist. */
+/** Stages the selected volumes (one exec for all of them); returns the selected paths that did not exist. */
 async function stageVolumes(
   helper: HelperContainer,
   volumes: readonly VolumeSelection[],
   options: BackupOptions,
 ): Promise<string[]> {
-  const missing: string[] = []
-  for (const volume of volumes) {
-    const output = await helperScript(
-      helper,
-      `copying volume ${volume.key} out`,
-      STAGE_SCRIPT,
-      pathArgs(volume.key, volume.paths),
-      { ...options, code: 'CCCI_BACKUP_COPY' },
-    )
-    for (const line of output.split('\n')) {
-      if (line.startsWith('missing: ')) {
-        missing.push(`${volume.key}/${line.slice('missing: '.length)}`)
-      }
-    }
+  if (volumes.length === 0) {
+    return []
   }
-  return missing
+  const { script, args } = batchScript(
+    STAGE_FUNCTION,
+    'stage',
+    volumes.map((v) => pathArgs(v.key, v.paths)),
+  )
+  const output = await helperScript(
+    helper,
+    `copying volume(s) ${volumes.map((v) => v.key).join(', ')} out`,
+    script,
+    args,
+    { ...options, code: 'CCCI_BACKUP_COPY' },
+  )
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('missing: '))
+    .map((line) => line.slice('missing: '.length))
 }
 
 /**
- * Every pre-hook, then the copy of every selected volume, then every post-hook (the spec: hooks
- * run "before/after backing up files", in no guaranteed order; cc-ci runs them by service name). When a pre-hook or the copy fails, the post-hooks of the services
- * already passed (pre-hook done, or none) still run, best effort, to undo what the pre-hooks did.
+ * Every pre-hook (while the helper starts), then the copy of every selected volume, then every
+ * post-hook, then the archive (the spec: hooks run "before/after backing up files", in no
+ * guaranteed order; cc-ci runs them by service name). When a pre-hook or the copy fails, the
+ * post-hooks of the services already passed (pre-hook done, or none) still run, best effort, to
+ * undo what the pre-hooks did. Returns the selected paths that did not exist.
  */
-async function stageStack(
+async function backupStack(
   app: AppRef,
   plan: BackupPlan,
-  helper: HelperContainer,
+  archive: string,
   options: BackupOptions,
 ): Promise<string[]> {
   const ready: typeof plan.hooks = []
-  let missing: string[]
-  try {
+  const preHooks = async () => {
     for (const entry of plan.hooks) {
       if (entry.hooks.backupPre !== undefined) {
         await runHook(app, entry.service, 'backupPre', entry.hooks.backupPre, options)
       }
       ready.push(entry)
     }
-    missing = await stageVolumes(helper, plan.volumes, options)
+  }
+  let staged = false
+  try {
+    return await withVolumeHelper(
+      app,
+      'backup',
+      plan.volumes,
+      options,
+      async (helper) => {
+        const missing = await stageVolumes(helper, plan.volumes, options)
+        staged = true
+        for (const { service, hooks } of plan.hooks) {
+          if (hooks.backupPost !== undefined) {
+            await runHook(app, service, 'backupPost', hooks.backupPost, options)
+          }
+        }
+        await writeArchive(helper, archive, options)
+        return missing
+      },
+      preHooks,
+    )
   } catch (error) {
-    for (const { service, hooks } of ready) {
-      if (hooks.backupPost !== undefined) {
-        await runHook(app, service, 'backupPost', hooks.backupPost, options).catch(
-          (hookError: unknown) =>
-            options.log.warn(`post-hook after a failed backup: ${describeError(hookError)}`),
-        )
+    if (!staged) {
+      for (const { service, hooks } of ready) {
+        if (hooks.backupPost !== undefined) {
+          await runHook(app, service, 'backupPost', hooks.backupPost, options).catch(
+            (hookError: unknown) =>
+              options.log.warn(`post-hook after a failed backup: ${describeError(hookError)}`),
+          )
+        }
       }
     }
     throw error
   }
-  for (const { service, hooks } of plan.hooks) {
-    if (hooks.backupPost !== undefined) {
-      await runHook(app, service, 'backupPost', hooks.backupPost, options)
-    }
-  }
-  return missing
 }
 
 /** Writes the helper's /stage as a gzip'd tar to `path` (through a `.partial` file). */
@@ -198,11 +224,7 @@ export async function createBackup(app: AppRef, options: BackupOptions): Promise
   describeSelection(plan.volumes)
     .split('\n')
     .forEach((line) => options.log.info(`  ${line}`))
-  const missing = await withVolumeHelper(app, 'backup', plan.volumes, options, async (helper) => {
-    const absent = await stageStack(app, plan, helper, options)
-    await writeArchive(helper, archive, options)
-    return absent
-  })
+  const missing = await backupStack(app, plan, archive, options)
   const files = await archivedFiles(archive)
   if (files.length === 0) {
     rmSync(archive, { force: true })
@@ -268,15 +290,21 @@ async function restoreVolumes(
   await withDeadline(putArchive(helper.id, '/', tar), ms, () =>
     copyTimeout('copying the archive into the restore helper', ms),
   ).finally(() => source.destroy())
-  for (const target of targets) {
-    await helperScript(
-      helper,
-      `restoring volume ${target.key}`,
-      RESTORE_SCRIPT,
-      pathArgs(target.key, target.paths),
-      { ...options, code: 'CCCI_RESTORE_COPY' },
-    )
+  if (targets.length === 0) {
+    return
   }
+  const { script, args } = batchScript(
+    RESTORE_FUNCTION,
+    'restore',
+    targets.map((t) => pathArgs(t.key, t.paths)),
+  )
+  await helperScript(
+    helper,
+    `restoring volume(s) ${targets.map((t) => t.key).join(', ')}`,
+    script,
+    args,
+    { ...options, code: 'CCCI_RESTORE_COPY' },
+  )
 }
 
 /**
@@ -303,13 +331,20 @@ export async function restoreBackup(
   options.log.step(
     `restoring ${artifactId} into ${app.domain}: ${targets.map((t) => t.key).join(', ')}`,
   )
-  for (const { service, hooks } of plan.hooks) {
-    if (hooks.restorePre !== undefined) {
-      await runHook(app, service, 'restorePre', hooks.restorePre, options)
-    }
-  }
-  await withVolumeHelper(app, 'restore', targets, options, (helper) =>
-    restoreVolumes(helper, archivePath(dir, manifest.id), targets, options),
+  // The pre-hooks run while the helper starts (it only mounts the volumes); the copy waits for both.
+  await withVolumeHelper(
+    app,
+    'restore',
+    targets,
+    options,
+    (helper) => restoreVolumes(helper, archivePath(dir, manifest.id), targets, options),
+    async () => {
+      for (const { service, hooks } of plan.hooks) {
+        if (hooks.restorePre !== undefined) {
+          await runHook(app, service, 'restorePre', hooks.restorePre, options)
+        }
+      }
+    },
   )
   for (const { service, hooks } of plan.hooks) {
     if (hooks.restorePost !== undefined) {

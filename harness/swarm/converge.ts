@@ -53,9 +53,19 @@ export interface ServiceConvergence {
   stuck: string | undefined
 }
 
-/** Where one service stands: running tasks of its current spec against the desired count. */
-export async function serviceConvergence(service: ServiceInfo): Promise<ServiceConvergence> {
-  const tasks = await listTasks(service.id)
+/**
+ * Where one service stands, pure: running tasks of its current spec against the desired count.
+ * `tasks` are the service's tasks (any spec), newest first. Converged means Docker is done: no
+ * rolling update or rollback in progress (Swarm keeps `UpdateStatus` at `updating` through the
+ * update's own monitor window, `update_config.monitor`, and sets `completed` after it; a fresh
+ * deploy, or an update that replaced no task, has no such status), the desired number of tasks of
+ * the current spec running (a task with a healthcheck is `running` only once healthy), and no
+ * task of an older spec still running.
+ */
+export function convergenceOf(
+  service: ServiceInfo,
+  tasks: readonly TaskInfo[],
+): ServiceConvergence {
   const key = specKey(service.taskTemplate)
   const current = tasks.filter((task) => specKey(task.spec) === key)
   const running = current.filter(
@@ -91,6 +101,26 @@ export async function serviceConvergence(service: ServiceInfo): Promise<ServiceC
     converged: !updating && stuck === undefined && running >= desired && !surplus,
     stuck,
   }
+}
+
+/** Where one service stands (one `GET /tasks`). */
+export async function serviceConvergence(service: ServiceInfo): Promise<ServiceConvergence> {
+  return convergenceOf(service, await listTasks(service.id))
+}
+
+/**
+ * Where every service of a stack stands, in two Engine requests whatever the number of services:
+ * the stack's services, then the tasks of all of them at once.
+ */
+export async function stackConvergence(stack: string): Promise<ServiceConvergence[]> {
+  const services = await stackServices(stack)
+  const tasks = await listTasks(services.map((s) => s.id))
+  return services.map((service) =>
+    convergenceOf(
+      service,
+      tasks.filter((t) => t.serviceId === service.id),
+    ),
+  )
 }
 
 /** One line per service, e.g. `app 1/1` or `db 0/1 (starting)`. */
@@ -129,6 +159,12 @@ export function isHopeless(
   )
 }
 
+/**
+ * How often convergence is polled: tightly (Docker's own work, a task start or an update's
+ * monitor window, ends at a moment we cannot predict; two list requests per round are cheap).
+ */
+export const CONVERGE_POLL_MS = 250
+
 export interface ConvergeOptions {
   timeoutMs: number
   /** Give up early on a service whose current spec had this many tasks rejected and none running. */
@@ -155,20 +191,19 @@ export async function waitForConvergence(
     })
   const polling = {
     timeoutMs: options.timeoutMs,
-    intervalMs: options.pollMs ?? 1_000,
+    intervalMs: options.pollMs ?? CONVERGE_POLL_MS,
     signal: options.signal,
     aborted: interrupted,
   }
   let lastLine = ''
   return pollFor(async (round) => {
-    const services = await stackServices(stack)
-    const states = await Promise.all(services.map(serviceConvergence))
+    const states = await stackConvergence(stack)
     const line = describeConvergence(states, stack)
     if (line !== lastLine) {
       options.onProgress?.(line)
       lastLine = line
     }
-    if (services.length > 0 && states.every((s) => s.converged)) {
+    if (states.length > 0 && states.every((s) => s.converged)) {
       return states
     }
     if (options.signal?.aborted === true) {

@@ -18,7 +18,6 @@ import {
   createSecret,
   deployStack,
   execInContainer,
-  inspectService,
   isExternal,
   listSecrets,
   removeObject,
@@ -39,7 +38,7 @@ import type { HostAccessGrant } from '../coop/host-access.ts'
 import { renderApp } from '../coop/render-app.ts'
 import { appSecrets, STACK_LABEL } from '../coop/app-secrets.ts'
 import { deployChoice } from '../coop/deploy-choice.ts'
-import { describeConvergence, serviceConvergence, waitForConvergence } from './converge.ts'
+import { describeConvergence, stackConvergence, waitForConvergence } from './converge.ts'
 import { parseEnvFile, setEnvValue, setEnvValues } from '../coop/env-file.ts'
 import { recipeTypeKey } from '../coop/recipe-type.ts'
 import { checkStackNameLength } from '../coop/stack-name-limit.ts'
@@ -215,19 +214,17 @@ export class SwarmDriver implements AppDriver {
     await waitForStackGone(app.stack, 120_000, 'docker stack rm')
   }
 
+  /** Every volume of the stack at once; each is tried, the first failure is thrown after all. */
   async removeVolumes(app: AppRef): Promise<string[]> {
     const volumes = await stackVolumes(app.stack)
-    for (const volume of volumes) {
-      await removeObjectPatiently(volume, 30_000)
-    }
+    await allSettledOrThrow(volumes.map((volume) => removeObjectPatiently(volume, 30_000)))
     return volumes.map((v) => v.name)
   }
 
+  /** Every secret of the app at once; each is tried, the first failure is thrown after all. */
   async removeSecrets(app: AppRef): Promise<string[]> {
     const secrets = await appSecrets(app.stack)
-    for (const secret of secrets) {
-      await removeObject(secret)
-    }
+    await allSettledOrThrow(secrets.map((secret) => removeObject(secret)))
     return secrets.map((s) => s.name)
   }
 
@@ -266,8 +263,7 @@ export class SwarmDriver implements AppDriver {
   }
 
   async ps(app: AppRef): Promise<ServiceState[]> {
-    const services = await stackServices(app.stack)
-    const states = await Promise.all(services.map(serviceConvergence))
+    const states = await stackConvergence(app.stack)
     return states
       .map((s) => ({
         service: s.service.name.slice(app.stack.length + 1),
@@ -295,8 +291,7 @@ export class SwarmDriver implements AppDriver {
 
   async state(app: AppRef): Promise<DeployedState> {
     const services = await stackServices(app.stack)
-    const appService = await inspectService(`${app.stack}_app`)
-    const labels = appService?.labels ?? {}
+    const labels = services.find((s) => s.name === `${app.stack}_app`)?.labels ?? {}
     const ns = `coop-cloud.${app.stack}`
     return {
       deployed: services.length > 0,
@@ -319,4 +314,12 @@ export class SwarmDriver implements AppDriver {
 export async function chaosStamp(dir: string): Promise<string> {
   const sha = (await headCommit(dir)).slice(0, 8)
   return (await isDirty(dir)) ? `${sha}+U` : sha
+}
+
+/** Waits for every one of `work`; then rejects with the first failure, if any. */
+async function allSettledOrThrow(work: readonly Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((r) => r.status === 'rejected')
+  if (failed !== undefined) {
+    throw failed.reason
+  }
 }

@@ -1,6 +1,8 @@
 import type { Vitest } from 'vitest/node'
 import { loadSettings } from '../config/settings.ts'
 import { CcciError } from '../errors.ts'
+import { readDiagnosticsLink } from '../diagnostics/diagnostics-files.ts'
+import { recordRunHistory } from '../history/record-run-history.ts'
 import type { Logger } from '../log.ts'
 import { redact } from '../redaction/redact.ts'
 import { anyTierFailed, decideResult, grantedAccess } from '../results/decide-result.ts'
@@ -23,6 +25,7 @@ interface ResultParts {
   tallies: ReturnType<typeof tierTallies>
   unhandled: number
   report: CleanupReport
+  teardownMs: number
 }
 
 /** The verdict, decided once; the promotion; both written; the LIFECYCLE line (or why there is none). */
@@ -32,6 +35,7 @@ async function reportResult({
   tallies,
   unhandled,
   report,
+  teardownMs,
 }: ResultParts): Promise<void> {
   const { handle, vitest } = input
   const out = (line: string) => process.stdout.write(`${line}\n`)
@@ -81,6 +85,11 @@ async function reportResult({
     repo: provided[0]?.source?.cacheRepo,
     log: input.log,
   })
+  const diagnostics = readDiagnosticsLink(context.resultsDir)
+  result.diagnostics = diagnostics?.path
+  result.diagnosticsHeadline = diagnostics?.headline
+  const times = { resultsDir: context.resultsDir, ops: state?.ops ?? {}, teardownMs }
+  result.slowPhases = recordRunHistory(loadSettings().home, result, times, input.log)
   writeResultFiles(context.resultsDir, result)
   recordResultsDir(context.resultsDir)
   out(
@@ -120,8 +129,10 @@ export async function finishRun(input: FinishInput): Promise<void> {
     anyTierFailed(tallies, state?.failedTiers ?? []) ||
     unhandled > 0 ||
     input.interrupted !== undefined
+  const teardownStarted = Date.now()
   const report = await teardownRun(settings, handle, log, failed)
-  await reportResult({ input, state, tallies, unhandled, report })
+  const teardownMs = Date.now() - teardownStarted
+  await reportResult({ input, state, tallies, unhandled, report, teardownMs })
   closeRun(settings, handle, report, log)
   process.stdout.write(summaryLines(countTests(modules, unhandled)))
   if (!report.ok) {

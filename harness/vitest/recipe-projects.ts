@@ -1,9 +1,6 @@
 import { dirname, join } from 'node:path'
-import {
-  defineConfig,
-  type TestProjectInlineConfiguration,
-  type ViteUserConfig,
-} from 'vitest/config'
+// Types only: importing vitest/config's values would load Vite and Rolldown into every `ccci plan`.
+import type { TestProjectInlineConfiguration, ViteUserConfig } from 'vitest/config'
 import {
   checkTierDefinitions,
   tierDefinition,
@@ -165,7 +162,8 @@ export async function recipeContainer(
       return {
         test: {
           name: tier.tier,
-          root: settings.root,
+          // No `root` of its own (the container's applies): then every tier shares the
+          // container's Vite server, its module graph and its transforms.
           include: tier.files.map((f) => f.path),
           setupFiles: [join(settings.root, 'tiers', 'tier-setup.ts')],
           // Files run one at a time against one deployment; a fresh worker per file buys nothing.
@@ -191,7 +189,7 @@ export async function recipeContainer(
         },
       }
     })
-  return defineConfig({
+  return {
     // Repo-local tests live outside this checkout; they import the harness through this alias.
     resolve: {
       alias: {
@@ -199,5 +197,5 @@ export async function recipeContainer(
       },
     },
     test: { name: recipe, root: settings.root, projects },
-  })
+  }
 }

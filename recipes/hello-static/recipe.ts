@@ -1,4 +1,4 @@
-import { defineRecipe } from '../../harness/index.ts'
+import { defineRecipe } from '../../harness/recipe.ts'
 
 /** The example recipe of `./ccci demo`; its source is kept as files in examples/hello-static. */
 export default defineRecipe({

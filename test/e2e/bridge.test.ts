@@ -41,6 +41,7 @@ const buildParams = () => ({
   PR: String(PR),
   QUICK: '0' as const,
   FORGE_REPO: REPO,
+  CCCI_TRIGGERED_BY: 'alice',
 })
 const outputs: string[] = []
 

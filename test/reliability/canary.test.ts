@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, expect, test } from 'vitest'
+import { findFiles } from '../../harness/files/find-files.ts'
 import { configDir } from '../support/config-dir.ts'
 import { fixtureRepos, REPO_ROOT } from '../support/fixtures.ts'
 import { recordFigure } from '../support/reliability.ts'
@@ -92,7 +93,7 @@ test('a secret leaked through every channel is redacted from every output', asyn
   expect(secret).toMatch(/^[A-Za-z0-9]{32}$/)
   const dir = run.resultsDir ?? ''
   const outputs: Record<string, string> = { 'run output': run.output }
-  for (const file of readdirSync(dir)) {
+  for (const file of findFiles(dir, /./)) {
     outputs[file] = readFileSync(join(dir, file), 'utf8')
   }
   const leaks = Object.entries(outputs)
@@ -101,10 +102,10 @@ test('a secret leaked through every channel is redacted from every output', asyn
   recordFigure(task, { kind: 'canary', channels: CHANNELS.length, leaks })
   expect(leaks).toEqual([])
   expect(Object.keys(outputs)).toEqual(
-    expect.arrayContaining(['result.json', 'summary.md', 'junit.xml', 'diagnostics.txt']),
+    expect.arrayContaining(['result.json', 'summary.md', 'junit.xml', 'diagnostics/index.md']),
   )
   // Each channel did carry the secret, redacted.
-  expect(outputs['diagnostics.txt']).toContain('starting with token [REDACTED]')
+  expect(outputs['diagnostics/logs/app.log']).toContain('starting with token [REDACTED]')
   expect(run.output).toContain('dumping with [REDACTED]')
   expect(run.output).toContain('seeding with [REDACTED]')
   expect(run.output).toContain('the token is [REDACTED]')

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import type { TaskInfo } from '../../harness/docker/index.ts'
-import { isHopeless } from '../../harness/swarm/converge.ts'
+import type { ServiceInfo, TaskInfo } from '../../harness/docker/index.ts'
+import { convergenceOf, isHopeless } from '../../harness/swarm/converge.ts'
 
 const task = (state: string, error?: string): TaskInfo => ({
   id: Math.random().toString(36),
@@ -42,5 +42,58 @@ describe('when a deploy stops waiting early (isHopeless)', () => {
     expect(isHopeless({ stuck: 'update paused: task failed', running: 1, failures: [] }, 3)).toBe(
       true,
     )
+  })
+})
+
+describe('when a service is converged (convergenceOf): Docker says the update is done', () => {
+  const spec = (image: string) => ({ ContainerSpec: { Image: image } })
+  const service = (updateState: string | undefined, replicas = 1): ServiceInfo => ({
+    id: 's',
+    name: 'stack_app',
+    labels: {},
+    image: 'app:2',
+    replicas,
+    global: false,
+    hasHealthcheck: true,
+    updateState,
+    updateMessage: undefined,
+    publishedPorts: [],
+    taskTemplate: spec('app:2'),
+    mounts: [],
+  })
+  const of = (state: string, image: string, desiredState = 'running'): TaskInfo => ({
+    ...task(state),
+    desiredState,
+    image,
+    spec: spec(image),
+  })
+
+  test('a fresh deploy (no update status) with its task running: converged', () => {
+    expect(convergenceOf(service(undefined), [of('running', 'app:2')]).converged).toBe(true)
+  })
+  test('a task still starting (its healthcheck not yet healthy): not converged', () => {
+    expect(convergenceOf(service(undefined), [of('starting', 'app:2')]).converged).toBe(false)
+  })
+  test("the new task running but the update still in its monitor window ('updating'): not converged", () => {
+    const tasks = [of('running', 'app:2'), of('shutdown', 'app:1', 'shutdown')]
+    expect(convergenceOf(service('updating'), tasks).converged).toBe(false)
+    expect(convergenceOf(service('completed'), tasks).converged).toBe(true)
+  })
+  test('a task of the old spec still running (start-first): not converged', () => {
+    const tasks = [of('running', 'app:2'), of('running', 'app:1')]
+    expect(convergenceOf(service(undefined), tasks).converged).toBe(false)
+  })
+  test('a stop-first update between the old task stopped and the new one started: not converged', () => {
+    const tasks = [of('preparing', 'app:2'), of('shutdown', 'app:1', 'shutdown')]
+    expect(convergenceOf(service(undefined), tasks).converged).toBe(false)
+  })
+  test('an image digest pinned by the engine is the same spec', () => {
+    const pinned = of('running', 'app:2@sha256:0123abcd')
+    expect(convergenceOf(service(undefined), [pinned]).converged).toBe(true)
+  })
+  test('a rolled-back update is stuck, not converged', () => {
+    const state = convergenceOf(service('rollback_completed'), [of('running', 'app:1')])
+    expect(state.converged).toBe(false)
+    expect(state.stuck).toMatch(/rollback_completed/)
   })
 })

@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import type { CcciError } from '../../harness/errors.ts'
 import { loadRecipeConfig } from '../../harness/recipe/load-recipe.ts'
 import { resolveExtraEnv } from '../../harness/recipe/recipe-config.ts'
 import { siblingDomain } from '../../harness/run/domain.ts'
+import { tryCommand } from '../../harness/process/run-command.ts'
 
 const harness = join(process.cwd(), 'harness', 'recipe', 'recipe-config.ts')
 
@@ -73,36 +73,38 @@ describe('recipe.ts', () => {
   })
 })
 
-test('a recipe.ts outside an ES module scope that cannot load says how to make one', async () => {
-  const make = (esm: boolean) => {
+test('a recipe.ts loads as an ES module outside a package; a CommonJS package says how to fix it', async () => {
+  const make = (packageJson: string | undefined) => {
     const dir = mkdtempSync(join(tmpdir(), 'ccci-scope-recipe-'))
     mkdirSync(join(dir, 'scoped'))
-    if (esm) {
-      writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n')
+    if (packageJson !== undefined) {
+      writeFileSync(join(dir, 'package.json'), packageJson)
     }
     writeFileSync(
       join(dir, 'scoped', 'recipe.ts'),
-      `import { defineRecipe } from ${JSON.stringify(join(process.cwd(), 'harness', 'index.ts'))}\nexport default defineRecipe({})\n`,
+      `import { defineRecipe } from ${JSON.stringify(join(process.cwd(), 'harness', 'recipe.ts'))}\nexport default defineRecipe({ skipGeneric: ['upgrade'] })\n`,
     )
     return dir
   }
-  const [cjs, esm] = [make(false), make(true)]
+  // Node loads recipe.ts itself in a run and in the CLI (in this test worker, Vite would): a child
+  // process shows what a user gets.
+  const load = async (dir: string) => {
+    const script = `import { loadRecipeConfig } from ${JSON.stringify(join(process.cwd(), 'harness', 'recipe', 'load-recipe.ts'))}
+try { console.log(JSON.stringify(await loadRecipeConfig({ name: 'scoped', dir: ${JSON.stringify(join(dir, 'scoped'))} }))) }
+catch (e) { console.log(JSON.stringify({ code: e.code, hint: e.hint })) }`
+    const result = await tryCommand(process.execPath, ['--input-type=module', '-e', script], {
+      timeoutMs: 30_000,
+    })
+    return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>
+  }
+  const dirs = [make(undefined), make('{ "type": "commonjs" }\n')]
+  const [plain, cjs] = dirs as [string, string]
   try {
-    const error = await loadRecipeConfig({ name: 'scoped', dir: join(cjs, 'scoped') }).catch(
-      (e: unknown) => e,
-    )
+    expect(await load(plain)).toMatchObject({ skipGeneric: ['upgrade'] })
+    const error = await load(cjs)
     expect(error).toMatchObject({ code: 'CCCI_RECIPE_CONFIG_LOAD' })
-    expect((error as CcciError).hint).toContain(
-      `put a package.json with {"type": "module"} in ${cjs}`,
-    )
-    // The same file in an ES module scope loads as ESM (test/e2e/host-access.test.ts runs such a
-    // recipe); here, inside a test worker, it may still fail for other reasons, never for the scope.
-    const scoped = await loadRecipeConfig({ name: 'scoped', dir: join(esm, 'scoped') }).catch(
-      (e: unknown) => e,
-    )
-    expect((scoped as CcciError | undefined)?.hint ?? '').not.toContain('loads as CommonJS')
+    expect(error.hint).toContain('"type": "commonjs"')
   } finally {
-    rmSync(cjs, { recursive: true, force: true })
-    rmSync(esm, { recursive: true, force: true })
+    dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }))
   }
 }, 60_000)
