@@ -1,4 +1,4 @@
-import { execaModule } from './execa-module.ts'
+import { execa } from 'execa'
 
 /**
  * Runs a child with this terminal (inherited stdio) in its own process group, forwarding SIGINT
@@ -9,7 +9,7 @@ export async function runAttached(
   args: readonly string[],
   options: { cwd?: string; env?: Record<string, string | undefined> },
 ): Promise<number> {
-  const child = execaModule().execa(file, args, {
+  const child = execa(file, args, {
     cwd: options.cwd,
     env: options.env,
     stdio: 'inherit',

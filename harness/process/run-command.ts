@@ -1,5 +1,5 @@
 import { constants } from 'node:os'
-import { execaModule } from './execa-module.ts'
+import { execa } from 'execa'
 import { CcciError, tail } from '../errors.ts'
 import { binaryLineReporter, lineReporter } from './output-lines.ts'
 import { formatCommand } from './shell-quote.ts'
@@ -70,7 +70,7 @@ export async function tryCommand(
   const started = Date.now()
   const onLine = options.onLine
   const binary = options.binary === true
-  const subprocess = execaModule().execa(file, args, {
+  const subprocess = execa(file, args, {
     cwd: options.cwd,
     env: environment(options),
     extendEnv: options.cleanEnv !== true,

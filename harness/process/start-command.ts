@@ -1,4 +1,4 @@
-import { execaModule } from './execa-module.ts'
+import { execa } from 'execa'
 import type { CommandResult } from './run-command.ts'
 import { formatCommand } from './shell-quote.ts'
 
@@ -33,7 +33,7 @@ export function startCommand(
     },
     preserveNewlines: true,
   })
-  const child = execaModule().execa(file, args, {
+  const child = execa(file, args, {
     cwd: options.cwd,
     env: options.env,
     reject: false,

@@ -191,7 +191,10 @@ describe('the results site of real runs, in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'diagnostics.png'), fullPage: true })
 
     await page.getByRole('link', { name: 'logs/app.log' }).click()
-    await pageExpect(page.locator('pre')).toContainText('starting, then failing on purpose')
+    // The app printed its env canary: the page shows where, redacted.
+    await pageExpect(page.locator('pre')).toContainText(
+      'starting with [REDACTED], then failing on purpose',
+    )
     // The bundle's summary link works too: back to the run, its summary page.
     await page.getByRole('link', { name: failingId }).click()
     await page.getByRole('link', { name: 'summary', exact: true }).click()
