@@ -130,6 +130,21 @@ export async function listTasks(serviceIds: string | readonly string[]): Promise
     .sort((a, b) => b.timestamp.localeCompare(a.timestamp))
 }
 
+/**
+ * Every service of a stack with its tasks (newest first), in two requests whatever the number of
+ * services: the stack's services, then the tasks of all of them at once.
+ */
+export async function stackServiceTasks(
+  stack: string,
+): Promise<{ service: ServiceInfo; tasks: TaskInfo[] }[]> {
+  const services = await stackServices(stack)
+  const tasks = await listTasks(services.map((s) => s.id))
+  return services.map((service) => ({
+    service,
+    tasks: tasks.filter((t) => t.serviceId === service.id),
+  }))
+}
+
 export async function removeService(nameOrId: string): Promise<boolean> {
   const removed = await callUnlessMissing(`remove service ${nameOrId}`, async () => {
     await docker().getService(nameOrId).remove()

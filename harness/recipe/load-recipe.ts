@@ -47,9 +47,10 @@ function loadError(file: string, error: unknown): CcciError {
 export const RECIPE_LOAD_TIMEOUT_MS = 30_000
 
 /**
- * The recipe.ts files that did not finish loading in this process, with their error: Vitest loads
- * a recipe's config once per config file it evaluates (each its own copy of this module), and an
- * import that never settles would make each wait its whole deadline again.
+ * The recipe.ts files that did not finish loading in this process, with their error: a run loads a
+ * recipe's config several times (its Vitest config, the setup, the teardown), maybe through more
+ * than one copy of this module (Vite's module runner in cc-ci's own tests), and an import that
+ * never settles would make each wait its whole deadline again.
  */
 const timedOut: Map<string, CcciError> = ((globalThis as Record<symbol, unknown>)[
   Symbol.for('cc-ci.recipe-config-timeouts')

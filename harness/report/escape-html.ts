@@ -1,5 +1,6 @@
 /* eslint-disable no-control-regex -- removing control characters is the point of this file */
 import { redact } from '../redaction/redact.ts'
+import { stripAnsi } from '../results/xml-text.ts'
 
 const ENTITIES: Record<string, string> = {
   '<': '&lt;',
@@ -9,9 +10,6 @@ const ENTITIES: Record<string, string> = {
   "'": '&#39;',
 }
 
-/** ANSI escape sequences (terminal colours in logs). */
-const ANSI =
-  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]/g
 /** Control characters HTML cannot show, but TAB, LF and CR. */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
 
@@ -24,8 +22,7 @@ export function escapeHtml(text: string | number | null | undefined): string {
   if (text === null || text === undefined) {
     return ''
   }
-  return redact(String(text))
-    .replace(ANSI, '')
+  return stripAnsi(redact(String(text)))
     .replace(CONTROL, '')
     .replace(/[<>&"']/g, (c) => ENTITIES[c] ?? c)
 }

@@ -25,9 +25,14 @@ const ENTITIES: Record<string, string> = {
   "'": '&apos;',
 }
 
+/** Removes ANSI escape sequences (terminal colours in logs and failure messages). */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '')
+}
+
 /** Removes ANSI escape sequences and characters XML 1.0 does not allow. */
 export function xmlSafeText(text: string): string {
-  return text.replace(ANSI, '').replace(NOT_XML_CHAR, '')
+  return stripAnsi(text).replace(NOT_XML_CHAR, '')
 }
 
 /** Escapes text for an XML 1.0 attribute value or element content (invalid characters dropped). */

@@ -1,10 +1,4 @@
-import {
-  listTasks,
-  serviceLogs,
-  stackServices,
-  type ServiceInfo,
-  type TaskInfo,
-} from '../docker/index.ts'
+import { serviceLogs, stackServiceTasks, type ServiceInfo, type TaskInfo } from '../docker/index.ts'
 import { CcciError, tail, type Evidence } from '../errors.ts'
 import { pollFor } from '../poll.ts'
 
@@ -103,24 +97,9 @@ export function convergenceOf(
   }
 }
 
-/** Where one service stands (one `GET /tasks`). */
-export async function serviceConvergence(service: ServiceInfo): Promise<ServiceConvergence> {
-  return convergenceOf(service, await listTasks(service.id))
-}
-
-/**
- * Where every service of a stack stands, in two Engine requests whatever the number of services:
- * the stack's services, then the tasks of all of them at once.
- */
+/** Where every service of a stack stands, in two Engine requests (`stackServiceTasks`). */
 export async function stackConvergence(stack: string): Promise<ServiceConvergence[]> {
-  const services = await stackServices(stack)
-  const tasks = await listTasks(services.map((s) => s.id))
-  return services.map((service) =>
-    convergenceOf(
-      service,
-      tasks.filter((t) => t.serviceId === service.id),
-    ),
-  )
+  return (await stackServiceTasks(stack)).map(({ service, tasks }) => convergenceOf(service, tasks))
 }
 
 /** One line per service, e.g. `app 1/1` or `db 0/1 (starting)`. */

@@ -1,11 +1,7 @@
 import { dirname, join } from 'node:path'
 // Types only: importing vitest/config's values would load Vite and Rolldown into every `ccci plan`.
 import type { TestProjectInlineConfiguration, ViteUserConfig } from 'vitest/config'
-import {
-  checkTierDefinitions,
-  tierDefinition,
-  type TierDefinition,
-} from '../run/tier-definition.ts'
+import { tierDefinition, type TierDefinition } from '../run/tier-definition.ts'
 import { groupOrder, TIERS } from '../run/tier-names.ts'
 import { loadSettings } from '../config/settings.ts'
 import { errorData, type ErrorData } from '../error-data.ts'
@@ -24,7 +20,6 @@ import { skipGenericReason } from '../overlays/skip-generic.ts'
 import { prepareSource, type PreparedSource } from '../run/source.ts'
 import { planTier, type TierPlan } from '../overlays/tier-plan.ts'
 import { readTrigger, type Trigger } from '../run/trigger.ts'
-import { projectFilters, selectedRecipes } from './project-filter.ts'
 
 /** How much longer than a tier's timeout its operation may take before Vitest gives up on it. */
 const OPERATION_MARGIN_MS = 30 * 60_000
@@ -137,21 +132,16 @@ export async function planRecipe(
 /**
  * The container config of one recipe: one child project per tier that has files, named
  * `<recipe> (<tier>)`, ordered by `groupOrder`, so `vitest run --project <recipe>` runs them all.
+ * `fetch`: the recipe is the one the command line selects (its source is fetched and pinned).
+ * `definitions` are checked already (`checkTierDefinitions`).
  */
 export async function recipeContainer(
-  recipe: string,
-  tierDefinitions: readonly TierDefinition[],
+  entry: RecipeEntry,
+  fetch: boolean,
+  definitions: readonly TierDefinition[],
 ): Promise<ViteUserConfig> {
-  const definitions = checkTierDefinitions(tierDefinitions)
   const settings = loadSettings()
-  const entries = knownRecipes()
-  const entry = entries.find((e) => e.name === recipe) ?? { name: recipe, dir: undefined }
-  const selected = selectedRecipes(
-    projectFilters(process.argv),
-    entries.map((e) => e.name),
-    TIERS,
-  )
-  const fetch = selected.length === 1 && selected[0] === recipe && !process.argv.includes('list')
+  const recipe = entry.name
   const plan = await planRecipe(entry, fetch)
   const projects: TestProjectInlineConfiguration[] = plan.tiers
     .filter((tier) => tier.files.length > 0)

@@ -3,7 +3,7 @@ import type { ViteUserConfig } from 'vitest/config'
 import { loadSettings } from '../config/settings.ts'
 import { CcciError } from '../errors.ts'
 import { TIERS } from '../run/tier-names.ts'
-import type { TierDefinition } from '../run/tier-definition.ts'
+import { checkTierDefinitions, type TierDefinition } from '../run/tier-definition.ts'
 import { containerFiles } from './container-files.ts'
 import { PathSequencer } from './path-sequencer.ts'
 import { projectFilters, selectedRecipes } from './project-filter.ts'
@@ -23,11 +23,15 @@ export async function rootConfig(
   tierDefinitions: readonly TierDefinition[],
 ): Promise<ViteUserConfig> {
   const settings = loadSettings()
-  const known = knownRecipes().map((r) => r.name)
+  const definitions = checkTierDefinitions(tierDefinitions)
+  const entries = knownRecipes()
+  const known = entries.map((r) => r.name)
   // Only the recipes the command line selects get a container: each costs seconds to load. When
   // the filters match none, every recipe stays, so Vitest reports the unmatched filter as usual.
   const selected = selectedRecipes(projectFilters(process.argv), known, TIERS)
-  const recipes = selected.length > 0 ? selected : known
+  const recipes = entries.filter((e) => (selected.length > 0 ? selected : known).includes(e.name))
+  // The source is fetched for the one recipe a run selects (`vitest list` fetches nothing).
+  const fetched = selected.length === 1 && !process.argv.includes('list') ? selected[0] : undefined
   if (recipes.length === 0) {
     // Vite prints only the message of a config error, so the next step goes into it.
     throw new CcciError(
@@ -39,7 +43,8 @@ export async function rootConfig(
   const containers = new Map(
     await Promise.all(
       recipes.map(
-        async (recipe) => [recipe, await recipeContainer(recipe, tierDefinitions)] as const,
+        async (entry) =>
+          [entry.name, await recipeContainer(entry, entry.name === fetched, definitions)] as const,
       ),
     ),
   )
