@@ -21,7 +21,7 @@ import { warmBench, type WarmSamples } from './warm-bench.ts'
  * `npm run bench`: how much of a run is cc-ci and how much is Docker (docs/performance.md).
  * BENCH_REPEATS (default 3) sets how often each case runs; BENCH_RESULTS where the JSON goes;
  * BENCH_CASES which lifecycle cases run (default all: bench-cases.ts); BENCH_WARM=0 leaves the
- * warm case out.
+ * warm case out; BENCH_NAIVE=0 the naive harness.
  */
 const PLAN_RECIPES = 100
 const DECISION_BATCHES = 20
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
           `repeat ${r}/${repeats}: ${name}: cc-ci cold run, all tiers (vitest run --project ${name})`,
         )
         samples.colds.push(await ccciRun({ ...input, projects: [name], pr: nextPr() }))
-        if (samples.case.naive) {
+        if (samples.case.naive && process.env.BENCH_NAIVE !== '0') {
           progress(
             `repeat ${r}/${repeats}: ${name}: naive harness (${Object.keys(NAIVE_STEPS).length} runs)`,
           )

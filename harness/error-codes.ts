@@ -127,7 +127,10 @@ export const ERROR_CODES = {
   CCCI_VERDICT_INPUT:
     "`ccci verdict` lacks its build parameters, or the run's result.json/summary.md cannot be read",
   CCCI_VOLUME_NOT_MOUNTED: 'a data operation named a volume no service of the app mounts',
+  CCCI_VOLUME_READ: 'reading a file from a volume failed (e.g. larger than cc-ci reads there)',
   CCCI_VOLUME_WRITE: 'writing a file into a volume failed',
+  CCCI_WARM_CANONICAL_CHANGED:
+    "a quick run's canonical was promoted to another version between the run's plan and its reattach",
   CCCI_WARM_NO_CANONICAL:
     'a quick run found no known-good snapshot when it reattached the canonical',
   CCCI_WARM_REGISTRY: "a warm canonical's registry record is not valid",

@@ -1,4 +1,4 @@
-import { defineTier } from '../harness/index.ts'
+import { defineTier, findSpecFiles } from '../harness/index.ts'
 
 /** Custom: the recipe's own tests (recipes/<recipe>/custom, approved repo-local tests, its Playwright suite). */
 export const custom = defineTier({
@@ -10,4 +10,7 @@ export const custom = defineTier({
   when: 'tier',
   records: {},
   operation: () => Promise.resolve({}),
+  // The generic suite runs the recipe's own Playwright suite (generic/custom/playwright-suite.test.ts).
+  genericIdle: ({ repoLocalDir }) =>
+    findSpecFiles(repoLocalDir).length === 0 ? 'the recipe ships no Playwright suite' : undefined,
 })

@@ -13,6 +13,7 @@ import type {
   LintResult,
   NewAppOptions,
   ServiceState,
+  UndeployOptions,
 } from '../driver/app-driver.ts'
 import {
   removeObject,
@@ -264,7 +265,7 @@ export class AbraDriver implements AppDriver {
     return listedState(findApp(list, app.domain))
   }
 
-  async undeploy(app: AppRef): Promise<void> {
+  async undeploy(app: AppRef, options: UndeployOptions = {}): Promise<void> {
     if (!existsSync(app.envFile)) {
       // abra knows an app only by its env file: without it, it cannot undeploy anything.
       const services = await stackServices(app.stack)
@@ -285,7 +286,7 @@ export class AbraDriver implements AppDriver {
         progress: true,
       })
     }
-    await waitForStackGone(app.stack, this.#cli.timeouts.undeploy, '`abra app undeploy`')
+    await waitForStackGone(app.stack, this.#cli.timeouts.undeploy, '`abra app undeploy`', options)
   }
 
   /** Removes what abra left of the app (with a warning): the teardown must leave nothing. */

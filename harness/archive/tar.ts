@@ -48,3 +48,47 @@ export async function listTarGz(path: string): Promise<TarListing[]> {
   await pipeline(createReadStream(path), createGunzip(), extractor)
   return entries
 }
+
+/** The first entry of a tar stream (as `docker cp` of one path gives it). */
+export interface TarFirstEntry {
+  type: string
+  /** The content of a regular file; undefined for other entry types. */
+  content: Buffer | undefined
+}
+
+/**
+ * Reads the first entry of a tar stream, a regular file's content at most `maxBytes` long (a
+ * longer one rejects: nothing unbounded is buffered). Undefined for an empty archive.
+ */
+export async function readFirstEntry(
+  stream: NodeJS.ReadableStream,
+  maxBytes: number,
+): Promise<TarFirstEntry | undefined> {
+  let first: TarFirstEntry | undefined
+  let tooLarge: string | undefined
+  const extractor = extract()
+  extractor.on('entry', (header, body, next) => {
+    const type = header.type ?? 'file'
+    const chunks: Buffer[] = []
+    let size = 0
+    const keep = first === undefined && type === 'file'
+    if (first === undefined && (header.size ?? 0) > maxBytes) {
+      tooLarge = `${header.name} is ${header.size} bytes, more than the ${maxBytes} read`
+    }
+    body.on('data', (chunk: unknown) => {
+      size += (chunk as Buffer).length
+      if (keep && tooLarge === undefined && size <= maxBytes) {
+        chunks.push(chunk as Buffer)
+      }
+    })
+    body.on('end', () => {
+      first ??= { type, content: keep ? Buffer.concat(chunks) : undefined }
+      next()
+    })
+  })
+  await pipeline(stream, extractor)
+  if (tooLarge !== undefined) {
+    throw new Error(tooLarge)
+  }
+  return first
+}

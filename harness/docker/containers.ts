@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream'
 import { z } from 'zod'
 import { CcciError } from '../errors.ts'
-import { call, docker } from './docker-client.ts'
+import { call, callUnlessMissing, docker } from './docker-client.ts'
 import { ExecInspectSchema } from './schemas.ts'
 
 export interface ExecResult {
@@ -78,6 +78,32 @@ export async function getArchive(
   path: string,
 ): Promise<NodeJS.ReadableStream> {
   return call(`copy ${path} out of ${containerId.slice(0, 12)}`, () =>
+    docker().getContainer(containerId).getArchive({ path }),
+  )
+}
+
+/** Like {@link putArchive}, but false when the container (or `path` in it) does not exist. */
+export async function putArchiveUnlessMissing(
+  containerId: string,
+  path: string,
+  tar: NodeJS.ReadableStream | Buffer,
+): Promise<boolean> {
+  const done = await callUnlessMissing(
+    `copy files into ${containerId.slice(0, 12)}:${path}`,
+    async () => {
+      await docker().getContainer(containerId).putArchive(tar, { path })
+      return true
+    },
+  )
+  return done === true
+}
+
+/** Like {@link getArchive}, but undefined when the path (or the container) does not exist. */
+export async function getArchiveUnlessMissing(
+  containerId: string,
+  path: string,
+): Promise<NodeJS.ReadableStream | undefined> {
+  return callUnlessMissing(`copy ${path} out of ${containerId.slice(0, 12)}`, () =>
     docker().getContainer(containerId).getArchive({ path }),
   )
 }

@@ -1,11 +1,16 @@
-import Dockerode from 'dockerode'
+import { createRequire } from 'node:module'
+import type Dockerode from 'dockerode'
 import { CcciError } from '../errors.ts'
 
 let client: Dockerode | undefined
 
-/** The one Docker Engine client of this process (DOCKER_HOST or the local socket). */
+/**
+ * The one Docker Engine client of this process (DOCKER_HOST or the local socket). dockerode (with
+ * its gRPC and SSH stacks, about 0.2 s to load) is loaded on first use: a tier worker or a command
+ * that never talks to Docker does not pay for it.
+ */
 export function docker(): Dockerode {
-  client ??= new Dockerode()
+  client ??= new (createRequire(import.meta.url)('dockerode') as typeof Dockerode)()
   return client
 }
 

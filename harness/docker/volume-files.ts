@@ -1,18 +1,45 @@
-import { CcciError, tail } from '../errors.ts'
-import { execInContainer } from './containers.ts'
+import { posix } from 'node:path'
+import { packEntries, readFirstEntry } from '../archive/tar.ts'
+import { CcciError, describeError, tail } from '../errors.ts'
+import { execInContainer, getArchiveUnlessMissing, putArchiveUnlessMissing } from './containers.ts'
+import { findVolumeAccess } from './volume-access.ts'
 import { withVolumeHelper, type HelperApp, type VolumeHelperOptions } from './volume-helper.ts'
 
 /**
- * Small files written into, or read from, one of an app's volumes through a short-lived helper
- * container: no shell is needed in the app's own image. Used for data markers. `name` is relative
- * to the volume root (its folder must exist).
+ * Small files written into, or read from, one of an app's volumes (data markers). `name` is
+ * relative to the volume root (its folder must exist). Through Docker's archive API (`docker cp`)
+ * on a running container of the app that mounts the volume whole, when there is one: no container
+ * is started and the app's image needs no shell. Else, or when that container is removed
+ * meanwhile, through a short-lived helper container.
  */
+
+/** The largest file read back (markers are a few bytes). */
+export const MAX_VOLUME_FILE_BYTES = 1024 * 1024
+
 export async function writeVolumeFiles(
   app: HelperApp,
   volume: { key: string; volume: string },
   files: Record<string, string>,
   options: VolumeHelperOptions,
 ): Promise<void> {
+  const access = await findVolumeAccess(app.stack, volume.volume, true)
+  if (access !== undefined) {
+    const tar = packEntries(
+      Object.entries(files).map(([name, content]) => ({ type: 'file' as const, name, content })),
+    )
+    try {
+      if (await putArchiveUnlessMissing(access.containerId, access.path, tar)) {
+        return
+      }
+    } catch (error) {
+      throw new CcciError('CCCI_VOLUME_WRITE', `could not write into volume ${volume.volume}`, {
+        evidence: [{ label: 'docker', text: describeError(error) }],
+        hint: 'is the volume full, or does a folder stand where a file goes?',
+        cause: error,
+      })
+    }
+    options.log.debug(`container ${access.containerId.slice(0, 12)} went away: using a helper`)
+  }
   await withVolumeHelper(app, 'files', [volume], options, async (helper) => {
     for (const [name, content] of Object.entries(files)) {
       const result = await execInContainer(
@@ -34,13 +61,38 @@ export async function writeVolumeFiles(
   })
 }
 
-/** The content of a file at the root of a volume, or undefined when it does not exist. */
+/** The content of a regular file at the root of a volume, or undefined when there is none. */
 export async function readVolumeFile(
   app: HelperApp,
   volume: { key: string; volume: string },
   name: string,
   options: VolumeHelperOptions,
 ): Promise<string | undefined> {
+  const access = await findVolumeAccess(app.stack, volume.volume, false)
+  if (access !== undefined) {
+    const path = posix.join(access.path, name)
+    const stream = await getArchiveUnlessMissing(access.containerId, path)
+    if (stream !== undefined) {
+      const entry = await readFirstEntry(stream, MAX_VOLUME_FILE_BYTES).catch((error: unknown) => {
+        throw new CcciError(
+          'CCCI_VOLUME_READ',
+          `could not read ${name} from volume ${volume.volume}`,
+          {
+            evidence: [{ label: 'reading', text: describeError(error) }],
+            hint: `cc-ci reads files of at most ${MAX_VOLUME_FILE_BYTES} bytes here; did the app replace ${name}?`,
+            cause: error,
+          },
+        )
+      })
+      return entry?.content?.toString('utf8')
+    }
+    // A 404: no such file, unless the container was removed meanwhile.
+    if (
+      (await findVolumeAccess(app.stack, volume.volume, false))?.containerId === access.containerId
+    ) {
+      return undefined
+    }
+  }
   return withVolumeHelper(app, 'files', [volume], options, async (helper) => {
     const result = await execInContainer(
       helper.id,

@@ -114,6 +114,11 @@ export interface LintResult {
   rules: LintRule[]
 }
 
+export interface UndeployOptions {
+  /** The app's data is thrown away with it: no graceful stop is owed to its containers. */
+  discard?: boolean
+}
+
 export interface AppDriver {
   readonly name: 'swarm' | 'abra'
   newApp(app: AppRef, options: NewAppOptions): Promise<void>
@@ -121,7 +126,13 @@ export interface AppDriver {
   generateSecrets(app: AppRef): Promise<string[]>
   insertSecret(app: AppRef, name: string, version: string, value: string): Promise<void>
   deploy(app: AppRef, options: DeployOptions): Promise<DeployResult>
-  undeploy(app: AppRef): Promise<void>
+  /**
+   * Removes the app's stack and waits until its services and containers are gone. With `discard`
+   * (the run's teardown: the data goes with the run) the containers are removed at once instead
+   * of waiting for Swarm to stop each task, and the stack's networks are left for Docker to
+   * remove (the teardown's leftover check waits for them).
+   */
+  undeploy(app: AppRef, options?: UndeployOptions): Promise<void>
   removeVolumes(app: AppRef): Promise<string[]>
   removeSecrets(app: AppRef): Promise<string[]>
   removeEnv(app: AppRef): Promise<void>

@@ -1,4 +1,4 @@
-import { execa } from 'execa'
+import { loadExeca } from './run-command.ts'
 
 /**
  * Runs a child with this terminal (inherited stdio) in its own process group, forwarding SIGINT
@@ -9,6 +9,7 @@ export async function runAttached(
   args: readonly string[],
   options: { cwd?: string; env?: Record<string, string | undefined> },
 ): Promise<number> {
+  const { execa } = await loadExeca()
   const child = execa(file, args, {
     cwd: options.cwd,
     env: options.env,

@@ -1,5 +1,5 @@
 import { constants } from 'node:os'
-import { execa } from 'execa'
+import type * as Execa from 'execa'
 import { CcciError, tail } from '../errors.ts'
 import { binaryLineReporter, lineReporter } from './output-lines.ts'
 import { formatCommand } from './shell-quote.ts'
@@ -50,6 +50,17 @@ export interface CommandResult {
   signal?: NodeJS.Signals
 }
 
+/**
+ * execa, loaded on the first command: a tier worker that starts none does not pay for it. (An
+ * `import()`, never a `require()`: execa is an ES module, and the tsx loader the fake abra runs
+ * under cannot require it.)
+ */
+export function loadExeca(): Promise<typeof Execa> {
+  execaModule ??= import('execa')
+  return execaModule
+}
+let execaModule: Promise<typeof Execa> | undefined
+
 const KEEP_ENV = ['PATH', 'HOME', 'USER', 'LANG', 'TMPDIR', 'DOCKER_HOST', 'DOCKER_CONFIG']
 
 function environment(options: CommandOptions): Record<string, string | undefined> {
@@ -70,6 +81,7 @@ export async function tryCommand(
   const started = Date.now()
   const onLine = options.onLine
   const binary = options.binary === true
+  const { execa } = await loadExeca()
   const subprocess = execa(file, args, {
     cwd: options.cwd,
     env: environment(options),

@@ -1,10 +1,11 @@
-import { execa } from 'execa'
-import type { CommandResult } from './run-command.ts'
+import type { ResultPromise } from 'execa'
+import { loadExeca, type CommandResult } from './run-command.ts'
 import { formatCommand } from './shell-quote.ts'
 
 /** A command started in the background: signal it, await its result. */
 export interface StartedCommand {
-  pid: number | undefined
+  /** Undefined until the process is spawned (execa loads on the first command). */
+  readonly pid: number | undefined
   kill(signal: NodeJS.Signals): void
   result: Promise<CommandResult>
   /** Output so far (both streams interleaved). */
@@ -33,27 +34,43 @@ export function startCommand(
     },
     preserveNewlines: true,
   })
-  const child = execa(file, args, {
-    cwd: options.cwd,
-    env: options.env,
-    reject: false,
-    timeout: options.timeoutMs,
-    // A SIGTERM must leave the child time for its teardown: never escalate to SIGKILL.
-    forceKillAfterDelay: false,
-    stdout: [keep()],
-    stderr: [keep()],
+  let child: ResultPromise | undefined
+  let killWith: NodeJS.Signals | undefined
+  // The child in an object: a promise resolving to the child itself would adopt its result.
+  const spawned = loadExeca().then(({ execa }) => {
+    const subprocess = execa(file, args, {
+      cwd: options.cwd,
+      env: options.env,
+      reject: false,
+      timeout: options.timeoutMs,
+      // A SIGTERM must leave the child time for its teardown: never escalate to SIGKILL.
+      forceKillAfterDelay: false,
+      stdout: [keep()],
+      stderr: [keep()],
+    })
+    child = subprocess
+    if (killWith !== undefined) {
+      subprocess.kill(killWith)
+    }
+    return { running: subprocess }
   })
   return {
-    pid: child.pid,
-    kill: (signal) => child.kill(signal),
+    get pid() {
+      return child?.pid
+    },
+    // A signal sent before the process exists is delivered as soon as it does.
+    kill: (signal) => (child === undefined ? (killWith = signal) : child.kill(signal)),
     output: () => output,
-    result: child.then((r) => ({
-      command: formatCommand(file, args),
-      exitCode: r.exitCode ?? (r.signal === 'SIGINT' ? 130 : r.signal === 'SIGTERM' ? 143 : 1),
-      stdout: typeof r.stdout === 'string' ? r.stdout : '',
-      stderr: typeof r.stderr === 'string' ? r.stderr : '',
-      durationMs: Date.now() - started,
-      timedOut: r.timedOut,
-    })),
+    result: spawned.then(async ({ running }) => {
+      const r = await running
+      return {
+        command: formatCommand(file, args),
+        exitCode: r.exitCode ?? (r.signal === 'SIGINT' ? 130 : r.signal === 'SIGTERM' ? 143 : 1),
+        stdout: typeof r.stdout === 'string' ? r.stdout : '',
+        stderr: typeof r.stderr === 'string' ? r.stderr : '',
+        durationMs: Date.now() - started,
+        timedOut: r.timedOut,
+      }
+    }),
   }
 }

@@ -21,8 +21,8 @@ export interface ResultInput {
   /** Test outcomes per tier, from Vitest's state (whatever reporters were chosen). */
   tallies: ReadonlyMap<Tier, TierTally>
   selected: ReadonlySet<Tier>
-  /** Tiers dropped because no file would run. */
-  empty: ReadonlySet<Tier>
+  /** Tiers that got no project, and why (no file would run, a quick run's skips). */
+  dropped: Partial<Record<Tier, string>>
   plans: TierPlan[]
   interrupted: string | undefined
   unhandledErrors: number
@@ -49,7 +49,7 @@ export function decideResult(input: ResultInput): RunResult {
     TIERS.map((tier) =>
       tierResult(tier, input.tallies.get(tier), {
         selected: input.selected.has(tier),
-        empty: input.empty.has(tier),
+        dropped: input.dropped[tier],
         expectedNA: input.run.expectedNA[tier],
         interrupted,
       }),

@@ -31,12 +31,16 @@ export interface TierTally {
 }
 
 /** A tier's status from its tests: any failure fails it; only skips skip it, with their reason. */
+/** Why a tier with no file is skipped. */
+export const NO_TESTS = 'no tests for this tier'
+
 export function tierResult(
   tier: Tier,
   tally: TierTally | undefined,
   options: {
     selected: boolean
-    empty: boolean
+    /** Why the tier got no project (no tests, a quick run's skip), if it got none. */
+    dropped: string | undefined
     expectedNA: string | undefined
     interrupted: boolean
   },
@@ -57,9 +61,9 @@ export function tierResult(
   } else if (skipped > 0) {
     status = 'skip'
     reason = tests.find((t) => t.message !== undefined)?.message
-  } else if (options.empty) {
+  } else if (options.dropped !== undefined) {
     status = 'skip'
-    reason = 'no tests for this tier'
+    reason = options.dropped
   } else if (!options.selected) {
     status = 'not-run'
     reason = 'not selected'

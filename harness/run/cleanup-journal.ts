@@ -53,7 +53,8 @@ export async function undo(entry: UndoEntry, target: UndoTarget): Promise<string
   const { app, driver } = target
   switch (entry.kind) {
     case 'stack':
-      await driver.undeploy(app)
+      // The run's data goes with it: its containers are removed, not stopped one by one by Swarm.
+      await driver.undeploy(app, { discard: true })
       return app.stack
     case 'volumes':
       return (await driver.removeVolumes(app)).join(', ')

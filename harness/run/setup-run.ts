@@ -23,8 +23,7 @@ import type { Tier } from './tier-names.ts'
 import { operationContext, outcomeOf, record } from './tier-runner.ts'
 import type { Trigger } from './trigger.ts'
 import { provisionDependencies } from '../deps/provision-deps.ts'
-import { quickOutlook } from '../warm/quick-outlook.ts'
-import { QUICK_SKIPS } from '../warm/quick-plan.ts'
+import { QUICK_SKIPS, type QuickDecision } from '../warm/quick-plan.ts'
 
 export interface SetupInput {
   settings: Settings
@@ -33,6 +32,8 @@ export interface SetupInput {
   configDir: string | undefined
   source: PreparedSource
   trigger: Trigger
+  /** Whether the run is quick, decided once by the config (`planRecipe`). */
+  quick: QuickDecision
   /** The tiers the command line selected. */
   tiers: Tier[]
   definitions: readonly TierDefinition[]
@@ -69,12 +70,7 @@ export async function setupRun(input: SetupInput, handle: RunHandle): Promise<Ru
     source.commit,
     input.tiers.includes('upgrade'),
   )
-  const quick = await quickOutlook(
-    settings.home,
-    recipe,
-    input.config.warmCanonical,
-    input.trigger.quick,
-  )
+  const quick = input.quick
   const versions = quick.quick
     ? { ...chosen, baseVersion: quick.version, upgradeSkip: undefined }
     : chosen

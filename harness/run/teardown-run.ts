@@ -29,10 +29,11 @@ export async function runLeftovers(runId: string, stack: string | undefined): Pr
 }
 
 /**
- * What is left of the run once Docker has finished removing it. A task Docker was starting when
- * the stack was removed (a run interrupted during its deploy) can still create its container,
- * and with it the stack's volume, a moment after the volumes were removed: wait for the stack's
- * containers to go, then remove its volumes again.
+ * What is left of the run once Docker has finished removing it. The stack's networks go a few
+ * seconds after its containers (the undeploy does not wait for them): wait for them. A task Docker
+ * was starting when the stack was removed (a run interrupted during its deploy) can still create
+ * its container, and with it the stack's volume, a moment after the volumes were removed: wait
+ * for the stack's containers to go, then remove its volumes again.
  */
 async function settledLeftovers(
   runId: string,
@@ -45,10 +46,14 @@ async function settledLeftovers(
   }
   await pollUntil(
     async () =>
-      (await runLeftovers(runId, app.stack)).find((left) => left.startsWith('container ')),
-    { timeoutMs: 30_000, intervalMs: 1000 },
+      (await runLeftovers(runId, app.stack)).find(
+        (left) => left.startsWith('container ') || left.startsWith('network '),
+      ),
+    { timeoutMs: 30_000, intervalMs: 250 },
   )
-  await driver.removeVolumes(app)
+  if (leftovers.some((left) => !left.startsWith('network '))) {
+    await driver.removeVolumes(app)
+  }
   return runLeftovers(runId, app.stack)
 }
 

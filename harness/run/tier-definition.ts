@@ -39,6 +39,12 @@ export interface TierDefinition {
   operation: TierOperation
   /** The values the operation returns, `key: what it is` (kept as `<tier>.<key>`). */
   records: Readonly<Record<string, string>>
+  /**
+   * Why the tier's generic suite has nothing to do for the recipe's fetched source, if it has
+   * nothing (e.g. custom: the recipe ships no Playwright suite): its files are left out of the
+   * run, and a tier left with no file is skipped with this reason, without starting a worker.
+   */
+  genericIdle?: (source: { repoLocalDir: string | undefined }) => string | undefined
 }
 
 /** Declares a tier (identity: the type checks the shape). */

@@ -5,6 +5,7 @@ import type {
   AppBackupPlan,
   AppDriver,
   AppRef,
+  UndeployOptions,
   BackupArtifact,
   DeployedState,
   DeployOptions,
@@ -207,11 +208,11 @@ export class SwarmDriver implements AppDriver {
     }
   }
 
-  async undeploy(app: AppRef): Promise<void> {
+  async undeploy(app: AppRef, options: UndeployOptions = {}): Promise<void> {
     if ((await stackServices(app.stack)).length > 0) {
       await removeStack(app.stack)
     }
-    await waitForStackGone(app.stack, 120_000, 'docker stack rm')
+    await waitForStackGone(app.stack, 120_000, 'docker stack rm', options)
   }
 
   /** Every volume of the stack at once; each is tried, the first failure is thrown after all. */

@@ -4,6 +4,7 @@ import type { ErrorData } from '../error-data.ts'
 import type { Tier } from '../run/tier-names.ts'
 import type { PreparedSource } from '../run/source.ts'
 import type { TierPlan } from '../overlays/tier-plan.ts'
+import type { QuickDecision } from '../warm/quick-plan.ts'
 
 /** What the root global setup provides to every tier once the app is deployed. */
 export interface RunContext {
@@ -66,8 +67,10 @@ export interface TierProvided {
   /** Why recipe.ts did not load, raised as is by the global setup. */
   configError: ErrorData | undefined
   configDir: string | undefined
-  /** Tiers dropped because no file would run (reported as skipped: no tests). */
-  emptyTiers: Tier[]
+  /** Tiers that got no project, and why (no file would run; a quick run's skips): reported as skipped. */
+  droppedTiers: Partial<Record<Tier, string>>
+  /** The run's quick decision (the tested recipe only), made once by the config. */
+  quick: QuickDecision | undefined
   repoLocalApproved: boolean
 }
 

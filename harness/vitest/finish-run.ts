@@ -56,7 +56,7 @@ async function reportResult({
     },
     tallies,
     selected: new Set(provided.map((p) => p.tier)),
-    empty: new Set(provided[0]?.emptyTiers ?? []),
+    dropped: provided[0]?.droppedTiers ?? {},
     plans: provided.map((p) => p.plan),
     interrupted: input.interrupted,
     unhandledErrors: unhandled,

@@ -20,6 +20,10 @@ import { skipGenericReason } from '../overlays/skip-generic.ts'
 import { prepareSource, type PreparedSource } from '../run/source.ts'
 import { planTier, type TierPlan } from '../overlays/tier-plan.ts'
 import { readTrigger, type Trigger } from '../run/trigger.ts'
+import type { Tier } from '../run/tier-names.ts'
+import { NO_TESTS } from '../results/tier-results.ts'
+import { quickOutlook } from '../warm/quick-outlook.ts'
+import { QUICK_SKIPS, type QuickDecision } from '../warm/quick-plan.ts'
 
 /** How much longer than a tier's timeout its operation may take before Vitest gives up on it. */
 const OPERATION_MARGIN_MS = 30 * 60_000
@@ -49,6 +53,13 @@ export interface RecipePlan {
   /** Lines of the applicable repo-local-approved.txt files that approve nothing. */
   allowlistRejected: RejectedLine[]
   tiers: TierPlan[]
+  /** Tiers whose generic suite has nothing to do for the fetched source, and why (`genericIdle`). */
+  idleGeneric: Partial<Record<Tier, string>>
+  /**
+   * Whether the run is quick, decided once for the recipe the run tests (undefined for the
+   * others): the setup deploys accordingly, and tiers a quick run skips get no worker.
+   */
+  quick: QuickDecision | undefined
 }
 
 /**
@@ -75,7 +86,8 @@ export function allowlistFiles(entry: RecipeEntry, root: string): string[] {
 export async function planRecipe(
   entry: RecipeEntry,
   fetch: boolean,
-  trigger: Pick<Trigger, 'src' | 'ref'> = readTrigger(),
+  trigger: Pick<Trigger, 'src' | 'ref'> & { quick?: boolean } = readTrigger(),
+  definitions: readonly TierDefinition[] = [],
 ): Promise<RecipePlan> {
   const settings = loadSettings()
   let config = zeroConfig()
@@ -98,11 +110,22 @@ export async function planRecipe(
       sourceFailure = errorData(error, 'CCCI_RECIPE_SOURCE')
     }
   }
+  const quick =
+    source === undefined
+      ? undefined
+      : await quickOutlook(settings.home, entry.name, config.warmCanonical, trigger.quick === true)
   const approved = approvedForRepoLocal(entry, settings.root)
   const allowlistRejected = rejectedLines(allowlistFiles(entry, settings.root))
   if (fetch) {
     // The recipe this run tests: say which allowlist lines approve nothing.
     allowlistRejected.forEach((r) => createLogger(entry.name).warn(describeRejected(r)))
+  }
+  const idleGeneric: Partial<Record<Tier, string>> = {}
+  for (const definition of definitions) {
+    const idle = source === undefined ? undefined : definition.genericIdle?.(source)
+    if (idle !== undefined) {
+      idleGeneric[definition.name] = idle
+    }
   }
   const tiers = TIERS.map((tier) =>
     planTier({
@@ -112,7 +135,7 @@ export async function planRecipe(
       repoLocalDir:
         source?.repoLocalDir === undefined ? undefined : join(source.repoLocalDir, tier),
       repoLocalApproved: approved,
-      skipGenericReason: skipGenericReason(config, tier),
+      skipGenericReason: skipGenericReason(config, tier) ?? idleGeneric[tier],
     }),
   )
   return {
@@ -126,7 +149,28 @@ export async function planRecipe(
     repoLocalApproved: approved,
     allowlistRejected,
     tiers,
+    idleGeneric,
+    quick,
   }
+}
+
+/**
+ * The tiers that get no project, and why: no file would run, or a quick run leaves them to cold
+ * runs (a worker only to skip every test costs half a second each). Reported as skipped.
+ */
+export function droppedTiers(
+  plan: Pick<RecipePlan, 'tiers' | 'quick' | 'idleGeneric'>,
+): Partial<Record<Tier, string>> {
+  const dropped: Partial<Record<Tier, string>> = {}
+  for (const tier of plan.tiers) {
+    const quickSkip = plan.quick?.quick === true ? QUICK_SKIPS[tier.tier] : undefined
+    if (tier.files.length === 0) {
+      dropped[tier.tier] = plan.idleGeneric[tier.tier] ?? NO_TESTS
+    } else if (quickSkip !== undefined) {
+      dropped[tier.tier] = quickSkip
+    }
+  }
+  return dropped
 }
 
 /**
@@ -142,9 +186,10 @@ export async function recipeContainer(
 ): Promise<ViteUserConfig> {
   const settings = loadSettings()
   const recipe = entry.name
-  const plan = await planRecipe(entry, fetch)
+  const plan = await planRecipe(entry, fetch, readTrigger(), definitions)
+  const dropped = droppedTiers(plan)
   const projects: TestProjectInlineConfiguration[] = plan.tiers
-    .filter((tier) => tier.files.length > 0)
+    .filter((tier) => dropped[tier.tier] === undefined)
     .map((tier) => {
       const timeoutMs =
         (plan.config.timeouts[tier.tier] ?? tierDefinition(definitions, tier.tier).timeoutSeconds) *
@@ -172,7 +217,8 @@ export async function recipeContainer(
               sourceError: plan.sourceError,
               configError: plan.configFailure,
               configDir: entry.dir,
-              emptyTiers: plan.tiers.filter((t) => t.files.length === 0).map((t) => t.tier),
+              droppedTiers: dropped,
+              quick: plan.quick,
               repoLocalApproved: plan.repoLocalApproved,
             },
           },

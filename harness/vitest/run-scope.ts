@@ -64,6 +64,7 @@ export async function start(scope: RunScope, project: TestProject): Promise<void
       configDir: first.configDir,
       source: first.source as NonNullable<TierProvided['source']>,
       trigger,
+      quick: first.quick ?? { quick: false, why: undefined },
       tiers: tiers.map((t) => t.tier),
       definitions: scope.definitions,
       repoLocalApproved: first.repoLocalApproved,

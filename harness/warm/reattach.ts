@@ -32,6 +32,13 @@ export async function reattachCanonical(
       )
     }
     const { manifest } = knownGood
+    if (manifest.recipeVersion !== run.deployVersion) {
+      throw new CcciError(
+        'CCCI_WARM_CANONICAL_CHANGED',
+        `the canonical of ${run.recipe} was promoted to ${manifest.recipeVersion} while this run started at ${run.deployVersion ?? 'the head'}`,
+        { hint: 'run it again: the next quick run starts from the new known-good' },
+      )
+    }
     log.step(
       `reattaching the canonical: ${manifest.volumes.length} volume(s) of ${run.recipe} ${manifest.recipeVersion} (snapshot ${knownGood.id})`,
     )

@@ -38,7 +38,7 @@ function input(overrides: Partial<ResultInput> = {}): ResultInput {
     source: { src: '/src', ref: undefined, pr: 'local' },
     tallies,
     selected: new Set(['install', 'upgrade', 'backup', 'restore', 'custom']),
-    empty: new Set(),
+    dropped: {},
     plans: [],
     interrupted: undefined,
     unhandledErrors: 0,

@@ -26,7 +26,7 @@ function result(message: string): RunResult {
       ],
       errors: [],
     },
-    { selected: true, empty: false, expectedNA: undefined, interrupted: false },
+    { selected: true, dropped: undefined, expectedNA: undefined, interrupted: false },
   )
   return {
     version: 1,

@@ -31,7 +31,7 @@ function tiers(statuses: Partial<Record<Tier, 'pass' | 'fail' | 'skip' | 'na'>>)
       { tests, errors: [] },
       {
         selected: status !== undefined,
-        empty: false,
+        dropped: undefined,
         expectedNA: status === 'na' ? 'stateless' : undefined,
         interrupted: false,
       },
@@ -53,7 +53,7 @@ describe('tier results', () => {
       { tests: [outcome('passed')], errors: ['custom.test.ts: SyntaxError'] },
       {
         selected: true,
-        empty: false,
+        dropped: undefined,
         expectedNA: undefined,
         interrupted: false,
       },

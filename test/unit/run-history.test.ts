@@ -64,7 +64,7 @@ function runResult(overrides: { runId?: string; failed?: Tier; ref?: string } = 
     source: { src: '/src', ref: overrides.ref, pr: '12' },
     tallies,
     selected: new Set(TIERS),
-    empty: new Set(),
+    dropped: {},
     plans: [],
     interrupted: undefined,
     unhandledErrors: 0,
