@@ -40,6 +40,23 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   })
 }
 
+/**
+ * `work`, or `fail()` once `ms` have passed (the timer is cleared either way; a late rejection of
+ * `work` is ignored).
+ */
+export async function withDeadline<T>(work: Promise<T>, ms: number, fail: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(fail()), ms)
+  })
+  work.catch(() => undefined)
+  try {
+    return await Promise.race([work, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /** The real clock: `Date.now()` and timers. */
 export const systemClock: Clock = { now: () => Date.now(), sleep }
 

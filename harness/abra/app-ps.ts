@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { stackLocalName } from '../docker/filters.ts'
 import type { ServiceState } from '../driver/app-driver.ts'
 
 /**
@@ -27,7 +28,7 @@ export function psStates(ps: AppPs, stack: string): ServiceState[] {
     .map(([key, entry]) => {
       const name = entry.service === '' ? key : entry.service
       return {
-        service: name.startsWith(`${stack}_`) ? name.slice(stack.length + 1) : name,
+        service: stackLocalName(stack, name),
         image: entry.image,
         desired: 1,
         running: entry.state === 'running' ? 1 : 0,

@@ -1,4 +1,5 @@
 import { posix } from 'node:path'
+import { stackLocalName } from '../docker/filters.ts'
 import { CcciError } from '../errors.ts'
 import { BACKUPBOT, vocabularyWarnings } from './backupbot-vocabulary.ts'
 
@@ -68,7 +69,7 @@ export function isBackupCapable(services: readonly { labels: Record<string, stri
 
 /** The compose key of a stack's volume: `<stack>_db-data` -> `db-data`; other names unchanged. */
 export function volumeKey(stack: string, volume: string): string {
-  return volume.startsWith(`${stack}_`) ? volume.slice(stack.length + 1) : volume
+  return stackLocalName(stack, volume)
 }
 
 function labelError(service: string, label: string, value: string, problem: string): CcciError {

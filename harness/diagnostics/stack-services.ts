@@ -1,4 +1,4 @@
-import { stackServiceTasks } from '../docker/index.ts'
+import { stackLocalName, stackServiceTasks } from '../docker/index.ts'
 import type { ServiceRecord, TaskRecord } from './failing-services.ts'
 
 /** Tasks kept per service, newest first: enough to see a crash loop, not its whole history. */
@@ -7,9 +7,7 @@ export const TASKS_PER_SERVICE = 20
 /** Every service of the stack with its newest tasks (states, errors, exit codes, timestamps). */
 export async function stackServiceRecords(stack: string): Promise<ServiceRecord[]> {
   return (await stackServiceTasks(stack)).map(({ service, tasks }): ServiceRecord => ({
-    service: service.name.startsWith(`${stack}_`)
-      ? service.name.slice(stack.length + 1)
-      : service.name,
+    service: stackLocalName(stack, service.name),
     name: service.name,
     image: service.image,
     replicas: service.replicas,

@@ -20,3 +20,11 @@ export function toFilters(filter: ListFilter = {}): string {
 
 /** The label `docker stack deploy` puts on every object of a stack. */
 export const STACK_NAMESPACE_LABEL = 'com.docker.stack.namespace'
+
+/**
+ * An object's name within its stack, as compose names it: `<stack>_db-data` -> `db-data`,
+ * `<stack>_app` -> `app`; a name without the stack's prefix is returned unchanged.
+ */
+export function stackLocalName(stack: string, name: string): string {
+  return name.startsWith(`${stack}_`) ? name.slice(stack.length + 1) : name
+}

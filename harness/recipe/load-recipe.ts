@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { CcciError } from '../errors.ts'
+import { withDeadline } from '../poll.ts'
 import { RecipeConfigSchema, zeroConfig, type RecipeConfig } from './recipe-config.ts'
 import { isRecipeName } from './recipe-name.ts'
 
@@ -56,27 +57,15 @@ const timedOut: Map<string, CcciError> = ((globalThis as Record<symbol, unknown>
   Symbol.for('cc-ci.recipe-config-timeouts')
 ] ??= new Map<string, CcciError>()) as Map<string, CcciError>
 
-/** `promise`, or a `CCCI_RECIPE_CONFIG_TIMEOUT` error naming `file` after `timeoutMs`. */
-async function withDeadline<T>(promise: Promise<T>, timeoutMs: number, file: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(
-        new CcciError(
-          'CCCI_RECIPE_CONFIG_TIMEOUT',
-          `${file} did not finish loading within ${Math.round(timeoutMs / 1000)}s`,
-          {
-            hint: 'recipe.ts must only declare its config: remove top-level awaits, network calls or loops that never end (it is loaded by `ccci plan` and at the start of every run)',
-          },
-        ),
-      )
-    }, timeoutMs)
-  })
-  try {
-    return await Promise.race([promise, deadline])
-  } finally {
-    clearTimeout(timer)
-  }
+/** The `CCCI_RECIPE_CONFIG_TIMEOUT` error of a recipe.ts that did not load within `timeoutMs`. */
+function loadTimeout(file: string, timeoutMs: number): CcciError {
+  return new CcciError(
+    'CCCI_RECIPE_CONFIG_TIMEOUT',
+    `${file} did not finish loading within ${Math.round(timeoutMs / 1000)}s`,
+    {
+      hint: 'recipe.ts must only declare its config: remove top-level awaits, network calls or loops that never end (it is loaded by `ccci plan` and at the start of every run)',
+    },
+  )
 }
 
 /**
@@ -101,7 +90,7 @@ export async function loadRecipeConfig(
     module = (await withDeadline(
       import(pathToFileURL(file).href) as Promise<unknown>,
       timeoutMs,
-      file,
+      () => loadTimeout(file, timeoutMs),
     )) as { default?: unknown }
   } catch (error) {
     if (error instanceof CcciError) {

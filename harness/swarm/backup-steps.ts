@@ -120,20 +120,6 @@ export function batchScript(
   return { script: ['set -e', definition, ...lines].join('\n'), args }
 }
 
-/** Rejects with `fail()` when `work` takes longer than `ms`. */
-export async function withDeadline<T>(work: Promise<T>, ms: number, fail: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(fail()), ms)
-  })
-  work.catch(() => undefined)
-  try {
-    return await Promise.race([work, deadline])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
 export function copyTimeout(what: string, ms: number): CcciError {
   return new CcciError('CCCI_BACKUP_TIMEOUT', `${what} did not finish within ${ms / 1000}s`, {
     hint: 'the volumes may be very large or the Docker engine stuck; raise timeouts.copyMs or check `docker ps`',

@@ -11,6 +11,7 @@ import { createGunzip, createGzip } from 'node:zlib'
 import { getArchive, putArchive, withVolumeHelper, type HelperContainer } from '../docker/index.ts'
 import type { AppRef, BackupArtifact } from '../driver/app-driver.ts'
 import { CcciError, describeError } from '../errors.ts'
+import { withDeadline } from '../poll.ts'
 import {
   type BackupPlan,
   type VolumePaths,
@@ -33,7 +34,6 @@ import {
   DEFAULT_COPY_MS,
   helperScript,
   runHook,
-  withDeadline,
   type BackupOptions,
 } from './backup-steps.ts'
 import { readBackupPlan } from '../coop/deployed-backup-plan.ts'

@@ -8,55 +8,11 @@ import {
 import { junitXml, summaryMarkdown } from '../../harness/results/report-files.ts'
 import type { TierTally } from '../../harness/results/tier-results.ts'
 import type { Tier } from '../../harness/run/tier-names.ts'
-
-const passed = (name: string): TierTally['tests'][number] => ({
-  name,
-  file: `generic/${name}.test.ts`,
-  state: 'passed',
-  durationMs: 10,
-  message: undefined,
-})
-
-function input(overrides: Partial<ResultInput> = {}): ResultInput {
-  const tallies = new Map<Tier, TierTally>(
-    (['install', 'upgrade', 'backup', 'restore', 'custom'] as const).map((t) => [
-      t,
-      { tests: [passed(t)], errors: [] },
-    ]),
-  )
-  return {
-    run: {
-      runId: 'tiny-1',
-      recipe: 'tiny-html',
-      domain: 'tiny-abc123.ccci.localhost',
-      driver: 'swarm',
-      headCommit: '0123456789abcdef',
-      headVersion: undefined,
-      baseVersion: '1.0.0+1',
-      expectedNA: {},
-    },
-    source: { src: '/src', ref: undefined, pr: 'local' },
-    tallies,
-    selected: new Set(['install', 'upgrade', 'backup', 'restore', 'custom']),
-    dropped: {},
-    plans: [],
-    interrupted: undefined,
-    unhandledErrors: 0,
-    deployCount: 1,
-    lint: { ok: true, rules: [] },
-    cleanup: { ok: true, steps: [], leftovers: [] },
-    startedAt: '2026-11-30T00:00:00Z',
-    finishedAt: '2026-11-30T00:01:00Z',
-    hostAccess: [],
-    warnings: [],
-    quick: false,
-    ...overrides,
-  }
-}
+import { passedTest, resultInput } from '../support/run-results.ts'
 
 describe('the verdict (decideResult)', () => {
   test('every tier passed, deployed once, lint passed, nothing left: ok at level 5', () => {
-    const result = decideResult(input())
+    const result = decideResult(resultInput())
     expect(result).toMatchObject({ ok: true, level: 5, reason: 'passed', deployCount: 1 })
     expect(result.lifecycle).toBe(
       'LIFECYCLE install: pass | upgrade: pass | backup: pass | restore: pass | custom: pass',
@@ -69,43 +25,45 @@ describe('the verdict (decideResult)', () => {
     ['an interruption', { interrupted: 'SIGINT' }],
     ['a leftover', { cleanup: { ok: false, steps: [], leftovers: ['volume x'] } }],
   ] satisfies [string, Partial<ResultInput>][])('%s is never ok', (_why, overrides) => {
-    expect(decideResult(input(overrides)).ok).toBe(false)
+    expect(decideResult(resultInput(overrides)).ok).toBe(false)
   })
   test('a failed test fails its tier and the run; the level stops below it', () => {
-    const tallies = new Map(input().tallies)
+    const tallies = new Map(resultInput().tallies)
     tallies.set('backup', {
-      tests: [{ ...passed('backup'), state: 'failed', message: 'no marker' }],
+      tests: [{ ...passedTest('backup'), state: 'failed', message: 'no marker' }],
       errors: [],
     })
-    const result = decideResult(input({ tallies }))
+    const result = decideResult(resultInput({ tallies }))
     expect(result.ok).toBe(false)
     expect(result.level).toBe(2)
     expect(result.tiers.find((t) => t.tier === 'backup')?.status).toBe('fail')
   })
   test('an error outside a test (an import, a hook) fails the tier as well', () => {
-    const tallies = new Map(input().tallies)
+    const tallies = new Map(resultInput().tallies)
     tallies.set('custom', { tests: [], errors: ['custom/x.test.ts: cannot import'] })
     expect(anyTierFailed(tallies, [])).toBe(true)
-    expect(decideResult(input({ tallies })).tiers.at(-1)?.status).toBe('fail')
+    expect(decideResult(resultInput({ tallies })).tiers.at(-1)?.status).toBe('fail')
   })
   test('install not run means not ok even when nothing failed', () => {
-    const tallies = new Map(input().tallies)
+    const tallies = new Map(resultInput().tallies)
     tallies.delete('install')
-    expect(decideResult(input({ tallies, selected: new Set(['custom']) })).ok).toBe(false)
+    expect(decideResult(resultInput({ tallies, selected: new Set(['custom']) })).ok).toBe(false)
   })
   test('an interruption is the reason', () => {
-    expect(decideResult(input({ interrupted: 'SIGTERM' })).reason).toBe('interrupted (SIGTERM)')
+    expect(decideResult(resultInput({ interrupted: 'SIGTERM' })).reason).toBe(
+      'interrupted (SIGTERM)',
+    )
   })
 })
 
 describe('what the run writes', () => {
   test('the PR summary states the verdict, the LIFECYCLE line and each failure', () => {
-    const tallies = new Map(input().tallies)
+    const tallies = new Map(resultInput().tallies)
     tallies.set('restore', {
-      tests: [{ ...passed('restore'), state: 'failed', message: 'the marker is not back' }],
+      tests: [{ ...passedTest('restore'), state: 'failed', message: 'the marker is not back' }],
       errors: [],
     })
-    const markdown = summaryMarkdown(decideResult(input({ tallies })))
+    const markdown = summaryMarkdown(decideResult(resultInput({ tallies })))
     expect(markdown).toContain('❌ failed (level 2/5)')
     expect(markdown).toContain(
       '`LIFECYCLE install: pass | upgrade: pass | backup: pass | restore: fail | custom: pass`',
@@ -115,17 +73,17 @@ describe('what the run writes', () => {
   })
   test('the summary says when cleanup left something', () => {
     const markdown = summaryMarkdown(
-      decideResult(input({ cleanup: { ok: false, steps: [], leftovers: ['volume v'] } })),
+      decideResult(resultInput({ cleanup: { ok: false, steps: [], leftovers: ['volume v'] } })),
     )
     expect(markdown).toContain('cleanup incomplete: volume v')
   })
   test('JUnit XML has one suite per tier and escapes markup', () => {
-    const tallies = new Map(input().tallies)
+    const tallies = new Map(resultInput().tallies)
     tallies.set('custom', {
-      tests: [{ ...passed('a <b> & "c"'), state: 'failed', message: 'x < y' }],
+      tests: [{ ...passedTest('a <b> & "c"'), state: 'failed', message: 'x < y' }],
       errors: [],
     })
-    const xml = junitXml(decideResult(input({ tallies })))
+    const xml = junitXml(decideResult(resultInput({ tallies })))
     expect(xml.match(/<testsuite /g)).toHaveLength(5)
     expect(xml).toContain('name="a &lt;b&gt; &amp; &quot;c&quot;"')
     expect(xml).toContain('<failure message="x &lt; y">')
@@ -164,7 +122,7 @@ describe('an infrastructure failure (a dependency not ready)', () => {
     'keycloak: keycloak does not answer at http://127.0.0.1:9/realms/master [CCCI_DEPS_UNAVAILABLE]'
 
   test('is the reason, apart from the recipe: no tier failed, not ok', () => {
-    const result = decideResult(input({ tallies: empty, deployCount: 0, infra }))
+    const result = decideResult(resultInput({ tallies: empty, deployCount: 0, infra }))
     expect(result).toMatchObject({
       ok: false,
       infra,
@@ -174,7 +132,9 @@ describe('an infrastructure failure (a dependency not ready)', () => {
   })
 
   test('summary.md says it is cc-ci’s, not the recipe’s', () => {
-    const summary = summaryMarkdown(decideResult(input({ tallies: empty, deployCount: 0, infra })))
+    const summary = summaryMarkdown(
+      decideResult(resultInput({ tallies: empty, deployCount: 0, infra })),
+    )
     expect(summary).toContain("⚠️ infra failure (cc-ci's, not the recipe's)")
     expect(summary).toContain('keycloak does not answer')
     expect(summary).not.toContain('❌ failed')

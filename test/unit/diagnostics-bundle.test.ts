@@ -19,7 +19,8 @@ import { formatEvents } from '../../harness/diagnostics/format-events.ts'
 import { formatIndex, type BundleIndex } from '../../harness/diagnostics/format-index.ts'
 import { fitToBudget } from '../../harness/diagnostics/size-budget.ts'
 import { registerSecret } from '../../harness/redaction/redact.ts'
-import { summaryMarkdown, type RunResult } from '../../harness/results/report-files.ts'
+import { summaryMarkdown } from '../../harness/results/report-files.ts'
+import { bareRunResult } from '../support/run-results.ts'
 
 const work = mkdtempSync(join(tmpdir(), 'ccci-diagnostics-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
@@ -299,41 +300,13 @@ describe('when a bundle is collected, and how the result finds it', () => {
       headline: 'failing service app: task error: boom',
     })
     const summary = summaryMarkdown({
-      ...minimalResult(),
+      ...bareRunResult(),
       diagnostics: link?.path,
       diagnosticsHeadline: link?.headline,
     })
     expect(summary).toContain(
       '\nDiagnostics: diagnostics/index.md — failing service app: task error: boom\n',
     )
-    expect(summaryMarkdown(minimalResult())).not.toContain('Diagnostics:')
+    expect(summaryMarkdown(bareRunResult())).not.toContain('Diagnostics:')
   })
 })
-
-function minimalResult(): RunResult {
-  return {
-    version: 1,
-    runId: 'r1',
-    recipe: 'tiny-html',
-    domain: 'x.test',
-    driver: 'swarm',
-    source: { src: 'x', ref: undefined, commit: 'c0ffee00', pr: '' },
-    headVersion: undefined,
-    baseVersion: undefined,
-    startedAt: undefined,
-    finishedAt: 'now',
-    reason: '',
-    deployCount: 1,
-    lifecycle: '',
-    level: 0,
-    ok: false,
-    tiers: [],
-    plan: [],
-    lint: undefined,
-    cleanup: undefined,
-    hostAccess: [],
-    warnings: [],
-    mode: 'cold',
-    promotion: undefined,
-  }
-}

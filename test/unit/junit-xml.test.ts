@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest'
 import { junitXml, writeResultFiles, type RunResult } from '../../harness/results/report-files.ts'
 import { tierResult } from '../../harness/results/tier-results.ts'
 import { xmlText } from '../../harness/results/xml-text.ts'
+import { bareRunResult } from '../support/run-results.ts'
 
 /** A failure message as Vitest and Chromium produce them: colours, a NUL, a form feed. */
 const NASTY =
@@ -28,31 +29,7 @@ function result(message: string): RunResult {
     },
     { selected: true, dropped: undefined, expectedNA: undefined, interrupted: false },
   )
-  return {
-    version: 1,
-    runId: 'r1',
-    recipe: 'tiny-html',
-    domain: 'x.test',
-    driver: 'swarm',
-    source: { src: 'x', ref: undefined, commit: 'c', pr: '' },
-    headVersion: undefined,
-    baseVersion: undefined,
-    startedAt: undefined,
-    finishedAt: 'now',
-    reason: '',
-    deployCount: 1,
-    lifecycle: '',
-    level: 0,
-    ok: false,
-    tiers: [tier],
-    plan: [],
-    lint: undefined,
-    cleanup: undefined,
-    mode: 'cold',
-    promotion: undefined,
-    hostAccess: [],
-    warnings: [],
-  }
+  return bareRunResult({ source: { src: 'x', ref: undefined, commit: 'c', pr: '' }, tiers: [tier] })
 }
 
 /** XML 1.0 `Char`: TAB, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF. */

@@ -25,58 +25,37 @@ import type { Logger } from '../../harness/log.ts'
 import { registerSecret } from '../../harness/redaction/redact.ts'
 import { decideResult } from '../../harness/results/decide-result.ts'
 import { summaryMarkdown, type RunResult } from '../../harness/results/report-files.ts'
-import type { TierStatus, TierTally } from '../../harness/results/tier-results.ts'
+import type { TierStatus } from '../../harness/results/tier-results.ts'
 import type { OpOutcome } from '../../harness/run/state.ts'
 import { TIERS, type Tier } from '../../harness/run/tier-names.ts'
-
-const passed = (tier: string, durationMs = 1000): TierTally['tests'][number] => ({
-  name: tier,
-  file: `generic/${tier}.test.ts`,
-  state: 'passed',
-  durationMs,
-  message: undefined,
-})
+import { historyRecord } from '../support/history-records.ts'
+import { passedTallies, passedTest, resultInput } from '../support/run-results.ts'
 
 /** A real verdict (decideResult), every tier passed unless `failed` names one. */
 function runResult(overrides: { runId?: string; failed?: Tier; ref?: string } = {}): RunResult {
-  const tallies = new Map<Tier, TierTally>(
-    TIERS.map((t) => [
-      t,
-      {
-        tests: [
-          t === overrides.failed ? { ...passed(t), state: 'failed', message: 'boom' } : passed(t),
-        ],
-        errors: [],
+  const tallies = passedTallies(1000)
+  if (overrides.failed !== undefined) {
+    const test = {
+      ...passedTest(overrides.failed, 1000),
+      state: 'failed' as const,
+      message: 'boom',
+    }
+    tallies.set(overrides.failed, { tests: [test], errors: [] })
+  }
+  return decideResult(
+    resultInput({
+      run: {
+        runId: overrides.runId ?? 'tiny-html-1',
+        domain: 'tiny.ccci.localhost',
+        headCommit: '0123456789abcdef0123',
+        baseVersion: undefined,
       },
-    ]),
+      source: { src: '/src', ref: overrides.ref, pr: '12' },
+      tallies,
+      startedAt: '2026-11-30T10:00:00.000Z',
+      finishedAt: '2026-11-30T10:02:00.000Z',
+    }),
   )
-  return decideResult({
-    run: {
-      runId: overrides.runId ?? 'tiny-html-1',
-      recipe: 'tiny-html',
-      domain: 'tiny.ccci.localhost',
-      driver: 'swarm',
-      headCommit: '0123456789abcdef0123',
-      headVersion: undefined,
-      baseVersion: undefined,
-      expectedNA: {},
-    },
-    source: { src: '/src', ref: overrides.ref, pr: '12' },
-    tallies,
-    selected: new Set(TIERS),
-    dropped: {},
-    plans: [],
-    interrupted: undefined,
-    unhandledErrors: 0,
-    deployCount: 1,
-    lint: { ok: true, rules: [] },
-    cleanup: { ok: true, steps: [], leftovers: [] },
-    startedAt: '2026-11-30T10:00:00.000Z',
-    finishedAt: '2026-11-30T10:02:00.000Z',
-    hostAccess: [],
-    warnings: [],
-    quick: false,
-  })
 }
 
 const op = (startedAt: string, durationMs: number): OpOutcome => ({
@@ -94,10 +73,8 @@ function record(
 ): HistoryRecord {
   seq += 1
   const finishedAt = new Date(Date.UTC(2026, 10, 1) + seq * 60_000).toISOString()
-  return HistoryRecord.parse({
-    version: 1,
+  return historyRecord({
     runId: `run-${seq}`,
-    recipe: 'tiny-html',
     ref: null,
     commit: 'abcdef0123456789',
     trigger: 'local',
@@ -105,16 +82,10 @@ function record(
     triggeredBy: null,
     startedAt: finishedAt,
     finishedAt,
-    ok: true,
-    level: 5,
     lifecycle: 'LIFECYCLE install: pass',
-    mode: 'cold',
-    driver: 'swarm',
     tiers: TIERS.map((tier) => ({ tier, status: 'pass' })),
     phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, (v ?? 0) * 1000])),
     resultsDir: '/results/x',
-    diagnostics: null,
-    slowPhases: [],
     ...overrides,
   })
 }
