@@ -82,6 +82,8 @@ export interface AbraDriverOptions {
  */
 export class AbraDriver implements AppDriver {
   readonly name = 'abra' as const
+  /** abra calls on one app do not overlap. */
+  readonly concurrentCalls = false
   readonly #options: AbraDriverOptions
   readonly #cli: AbraCli
 

@@ -121,6 +121,8 @@ export interface UndeployOptions {
 
 export interface AppDriver {
   readonly name: 'swarm' | 'abra'
+  /** Whether calls on one app may overlap (the teardown then removes its objects at once). */
+  readonly concurrentCalls: boolean
   newApp(app: AppRef, options: NewAppOptions): Promise<void>
   /** Generates every secret the recipe declares (abra's `length=` modifiers honoured); returns their names. */
   generateSecrets(app: AppRef): Promise<string[]>

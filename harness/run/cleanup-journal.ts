@@ -90,12 +90,13 @@ async function undoStep(entry: UndoEntry, target: UndoTarget): Promise<UnwindSte
 /**
  * Unwinds the run's cleanup stack in stages (`unwindStages`): the undos of a stage run at once.
  * Every step is tried, failures are collected, none stops the rest; the steps are reported stage
- * by stage, in unwind order within a stage. The abra driver's undos run one at a time (abra calls on one app do not overlap).
+ * by stage, in unwind order within a stage. A driver whose calls must not overlap (abra) has its
+ * undos run one at a time.
  */
 export async function unwindCleanup(runDir: string, target: UndoTarget): Promise<UnwindStep[]> {
   const entries = tryReadState(runDir)?.cleanup ?? []
   const steps: UnwindStep[] = []
-  for (const stage of unwindStages(entries, target.driver.name !== 'abra')) {
+  for (const stage of unwindStages(entries, target.driver.concurrentCalls)) {
     steps.push(...(await Promise.all(stage.map((entry) => undoStep(entry, target)))))
   }
   return steps

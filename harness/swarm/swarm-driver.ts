@@ -74,6 +74,7 @@ export interface SwarmDriverOptions {
 /** Deploys recipes straight onto Docker Swarm following abra's conventions (docs/drivers.md). */
 export class SwarmDriver implements AppDriver {
   readonly name = 'swarm' as const
+  readonly concurrentCalls = true
   readonly #options: SwarmDriverOptions
 
   constructor(options: SwarmDriverOptions) {
