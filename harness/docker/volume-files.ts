@@ -1,7 +1,12 @@
 import { posix } from 'node:path'
 import { packEntries, readFirstEntry } from '../archive/tar.ts'
 import { CcciError, describeError, tail } from '../errors.ts'
-import { execInContainer, getArchiveUnlessMissing, putArchiveUnlessMissing } from './containers.ts'
+import {
+  containerRunning,
+  execInContainer,
+  getArchiveUnlessMissing,
+  putArchiveUnlessMissing,
+} from './containers.ts'
 import { findVolumeAccess } from './volume-access.ts'
 import { withVolumeHelper, type HelperApp, type VolumeHelperOptions } from './volume-helper.ts'
 
@@ -86,10 +91,8 @@ export async function readVolumeFile(
       })
       return entry?.content?.toString('utf8')
     }
-    // A 404: no such file, unless the container was removed meanwhile.
-    if (
-      (await findVolumeAccess(app.stack, volume.volume, false))?.containerId === access.containerId
-    ) {
+    // A 404: no such file, unless the container was removed meanwhile (one inspect says which).
+    if (await containerRunning(access.containerId).catch(() => false)) {
       return undefined
     }
   }
