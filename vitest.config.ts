@@ -1,6 +1,7 @@
 import { enableCompileCache } from 'node:module'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import type { startHostCheck as StartHostCheck } from './harness/vitest/host-check.ts'
 import type { rootConfig as RootConfig } from './harness/vitest/root-config.ts'
 import type { TIERS as Tiers } from './tiers/index.ts'
 
@@ -20,6 +21,12 @@ enableCompileCache(process.env.NODE_COMPILE_CACHE)
 
 const load = (file: string): Promise<unknown> =>
   import(pathToFileURL(join(import.meta.dirname, file)).href)
+
+// A run's host check first: Docker answers it while the rest loads and the source is fetched.
+const { startHostCheck } = (await load('harness/vitest/host-check.ts')) as {
+  startHostCheck: typeof StartHostCheck
+}
+await startHostCheck(process.argv)
 
 const [{ rootConfig }, { TIERS }] = (await Promise.all([
   load('harness/vitest/root-config.ts'),

@@ -122,19 +122,24 @@ export async function hostStatus(settings: Settings): Promise<HostStatus> {
       ready: false,
     }
   }
-  const network = (await listNetworks({ name: PROXY_NETWORK })).some(
-    (n) => n.name === PROXY_NETWORK,
-  )
+  // Independent questions: asked at once (the run's preflight waits for them).
+  const [networks, busybox, caddy, service, routed] = await Promise.all([
+    listNetworks({ name: PROXY_NETWORK }),
+    inspectImage(BUSYBOX_IMAGE),
+    inspectImage(CADDY_IMAGE),
+    inspectService(PROXY_SERVICE),
+    listServices({ labels: { 'traefik.enable': true } }),
+  ])
+  const network = networks.some((n) => n.name === PROXY_NETWORK)
   const images = {
-    [BUSYBOX_IMAGE]: (await inspectImage(BUSYBOX_IMAGE)) !== undefined,
-    [CADDY_IMAGE]: (await inspectImage(CADDY_IMAGE)) !== undefined,
+    [BUSYBOX_IMAGE]: busybox !== undefined,
+    [CADDY_IMAGE]: caddy !== undefined,
   }
-  const service = await inspectService(PROXY_SERVICE)
   const proxy =
     service === undefined
       ? { present: false }
       : { present: true, image: service.image, port: service.publishedPorts[0]?.published }
-  const routedServices = (await listServices({ labels: { 'traefik.enable': true } })).length
+  const routedServices = routed.length
   const ready =
     engine.swarm === 'active' &&
     network &&

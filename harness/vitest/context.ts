@@ -1,3 +1,5 @@
+import { resolve } from 'node:path'
+import { CcciError } from '../errors.ts'
 import { vitestRuntime } from './vitest-runtime.ts'
 import type { HostAccessGrant } from '../coop/host-access.ts'
 import type { ErrorData } from '../error-data.ts'
@@ -57,11 +59,13 @@ export interface RunContext {
   quick: boolean
 }
 
-/** What each recipe container gives its tier projects. */
+/** What the config gives each tier of the recipe a run tests (`inject('ccci.tiers')`). */
 export interface TierProvided {
   recipe: string
   tier: Tier
   plan: TierPlan
+  /** The tier's test timeout, and the timeout of its operation (the gate's hook). */
+  timeouts: { testMs: number; hookMs: number }
   source: PreparedSource | undefined
   sourceError: string | undefined
   /** Why recipe.ts did not load, raised as is by the global setup. */
@@ -77,7 +81,8 @@ export interface TierProvided {
 declare module 'vitest' {
   export interface ProvidedContext {
     'ccci.run': RunContext
-    'ccci.tier': TierProvided
+    /** The tiers a project runs: one (a tier project) or every tier of the recipe. */
+    'ccci.tiers': TierProvided[]
   }
 }
 
@@ -86,6 +91,35 @@ export function runContext(): RunContext {
   return vitestRuntime().inject('ccci.run')
 }
 
+/** The tier of the test file running now, inside a tier test. */
 export function tierContext(): TierProvided {
-  return vitestRuntime().inject('ccci.tier')
+  const runtime = vitestRuntime()
+  const tiers = runtime.inject('ccci.tiers')
+  const file = runtime.expect.getState().testPath
+  const found = tierOfFile(tiers, file)
+  if (found === undefined) {
+    throw new CcciError(
+      'CCCI_NOT_IN_A_RUN',
+      `${file ?? 'this file'} is not a file of any tier of this run (${tiers.map((t) => t.tier).join(', ') || 'none'})`,
+      {
+        hint: "tier files live in generic/<tier>/, recipes/<recipe>/<tier>/ or the recipe's tests/<tier>/; run them with `vitest run --project <recipe>`",
+      },
+    )
+  }
+  return found
+}
+
+/**
+ * The tier whose plan holds `file`, among the tiers a project provides (a tier project provides
+ * one: that one).
+ */
+export function tierOfFile(
+  tiers: readonly TierProvided[],
+  file: string | undefined,
+): TierProvided | undefined {
+  if (tiers.length === 1) {
+    return tiers[0]
+  }
+  const path = file === undefined ? undefined : resolve(file)
+  return tiers.find((t) => t.plan.files.some((f) => resolve(f.path) === path))
 }

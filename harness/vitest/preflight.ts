@@ -1,8 +1,8 @@
 import type { Settings } from '../config/settings.ts'
 import { errorFromData } from '../error-data.ts'
 import { CcciError } from '../errors.ts'
-import { hostStatus } from '../host/local-host.ts'
 import type { TierProvided } from './context.ts'
+import { hostCheck } from './host-check.ts'
 
 /**
  * Checks made before anything is created: exactly one recipe, its config and source loaded, a
@@ -44,7 +44,7 @@ export function requireOneRecipe(tiers: readonly TierProvided[]): TierProvided {
 
 /** Fails fast, before anything is created, when the host cannot take a deployment. */
 export async function requireHost(settings: Settings): Promise<void> {
-  const status = await hostStatus(settings)
+  const status = await hostCheck(settings)
   const hint = 'run `./ccci host up` (or use `./ccci run`, which does); nothing was deployed'
   if (!status.engine.reachable || status.engine.swarm !== 'active') {
     throw new CcciError(

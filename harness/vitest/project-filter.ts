@@ -38,3 +38,22 @@ export function selectedRecipes(
     }),
   )
 }
+
+/**
+ * Whether a recipe runs as one project (every tier in one worker) rather than a project per
+ * tier: unless the filters pick tiers of it, i.e. an include that selects one of its tiers but not
+ * the recipe itself (`<recipe> (install)`, `*(upgrade)`), or an exclude that drops one of its tiers.
+ */
+export function runsWhole(
+  filters: readonly string[],
+  recipe: string,
+  tiers: readonly string[],
+): boolean {
+  const names = tiers.map((tier) => `${recipe} (${tier})`)
+  return filters.every((filter) => {
+    const excluded = filter.startsWith('!')
+    const re = matcher(excluded ? filter.slice(1) : filter)
+    const picksTier = names.some((n) => re.test(n))
+    return excluded ? !picksTier : !picksTier || re.test(recipe)
+  })
+}

@@ -24,6 +24,7 @@ import type { Tier } from '../run/tier-names.ts'
 import { NO_TESTS } from '../results/tier-results.ts'
 import { quickOutlook } from '../warm/quick-outlook.ts'
 import { QUICK_SKIPS, type QuickDecision } from '../warm/quick-plan.ts'
+import type { TierProvided } from './context.ts'
 
 /** How much longer than a tier's timeout its operation may take before Vitest gives up on it. */
 const OPERATION_MARGIN_MS = 30 * 60_000
@@ -174,8 +175,10 @@ export function droppedTiers(
 }
 
 /**
- * The container config of one recipe: one child project per tier that has files, named
- * `<recipe> (<tier>)`, ordered by `groupOrder`, so `vitest run --project <recipe>` runs them all.
+ * The Vitest config of one recipe. `whole` (`runsWhole`): one project named `<recipe>` with the
+ * files of every tier, which all run in one worker (a worker per tier costs about 0.7 s each);
+ * else a container of one child project per tier that has files, named `<recipe> (<tier>)` and
+ * ordered by `groupOrder`, so `--project '<recipe> (install)'` runs one tier.
  * `fetch`: the recipe is the one the command line selects (its source is fetched and pinned).
  * `definitions` are checked already (`checkTierDefinitions`).
  */
@@ -183,55 +186,65 @@ export async function recipeContainer(
   entry: RecipeEntry,
   fetch: boolean,
   definitions: readonly TierDefinition[],
+  whole: boolean,
 ): Promise<ViteUserConfig> {
   const settings = loadSettings()
   const recipe = entry.name
   const plan = await planRecipe(entry, fetch, readTrigger(), definitions)
   const dropped = droppedTiers(plan)
-  const projects: TestProjectInlineConfiguration[] = plan.tiers
+  const provided: TierProvided[] = plan.tiers
     .filter((tier) => dropped[tier.tier] === undefined)
     .map((tier) => {
-      const timeoutMs =
+      const testMs =
         (plan.config.timeouts[tier.tier] ?? tierDefinition(definitions, tier.tier).timeoutSeconds) *
         1000
       return {
-        test: {
-          name: tier.tier,
-          // No `root` of its own (the container's applies): then every tier shares the
-          // container's Vite server, its module graph and its transforms.
-          include: tier.files.map((f) => f.path),
-          setupFiles: [join(settings.root, 'tiers', 'tier-setup.ts')],
-          // Files run one at a time against one deployment; a fresh worker per file buys nothing.
-          isolate: false,
-          sequence: { groupOrder: groupOrder(tier.tier) },
-          testTimeout: timeoutMs,
-          // The tier's operation runs in a hook; its own deadlines (deploy, convergence, hooks)
-          // must end it, never Vitest, which would leave it running behind the next file.
-          hookTimeout: timeoutMs + OPERATION_MARGIN_MS,
-          provide: {
-            'ccci.tier': {
-              recipe,
-              tier: tier.tier,
-              plan: tier,
-              source: plan.source,
-              sourceError: plan.sourceError,
-              configError: plan.configFailure,
-              configDir: entry.dir,
-              droppedTiers: dropped,
-              quick: plan.quick,
-              repoLocalApproved: plan.repoLocalApproved,
-            },
-          },
-        },
+        recipe,
+        tier: tier.tier,
+        plan: tier,
+        // The tier's operation runs in a hook; its own deadlines (deploy, convergence, hooks)
+        // must end it, never Vitest, which would leave it running behind the next file.
+        timeouts: { testMs, hookMs: testMs + OPERATION_MARGIN_MS },
+        source: plan.source,
+        sourceError: plan.sourceError,
+        configError: plan.configFailure,
+        configDir: entry.dir,
+        droppedTiers: dropped,
+        quick: plan.quick,
+        repoLocalApproved: plan.repoLocalApproved,
       }
     })
-  return {
+  const project = (name: string, tiers: TierProvided[]): TestProjectInlineConfiguration => ({
+    test: {
+      name,
+      // No `root` of its own (the container's applies): then every tier shares the container's
+      // Vite server, its module graph and its transforms.
+      include: tiers.flatMap((t) => t.plan.files.map((f) => f.path)),
+      setupFiles: [join(settings.root, 'tiers', 'tier-setup.ts')],
+      // Files run one at a time against one deployment; a fresh worker per file buys nothing.
+      // What one file stubs (env, globals, mocks) is undone before the next (tier-setup.ts too).
+      isolate: false,
+      unstubEnvs: true,
+      unstubGlobals: true,
+      // The tier gate sets each file's timeouts (vi.setConfig) from its tier.
+      provide: { 'ccci.tiers': tiers },
+    },
+  })
+  const alias = {
     // Repo-local tests live outside this checkout; they import the harness through this alias.
     resolve: {
       alias: {
         '@cc-ci/harness': join(settings.root, 'harness', 'index.ts'),
       },
     },
-    test: { name: recipe, root: settings.root, projects },
   }
+  if (whole) {
+    const one = project(recipe, provided)
+    return { ...alias, test: { ...one.test, root: settings.root } }
+  }
+  const projects = provided.map((tier) => {
+    const child = project(tier.tier, [tier])
+    return { test: { ...child.test, sequence: { groupOrder: groupOrder(tier.tier) } } }
+  })
+  return { ...alias, test: { name: recipe, root: settings.root, projects } }
 }

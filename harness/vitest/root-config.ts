@@ -6,7 +6,7 @@ import { TIERS } from '../run/tier-names.ts'
 import { checkTierDefinitions, type TierDefinition } from '../run/tier-definition.ts'
 import { containerFiles } from './container-files.ts'
 import { PathSequencer } from './path-sequencer.ts'
-import { projectFilters, selectedRecipes } from './project-filter.ts'
+import { projectFilters, runsWhole, selectedRecipes } from './project-filter.ts'
 import { knownRecipes, recipeContainer } from './recipe-projects.ts'
 
 /** Matches the files under `<root>/<folder>/`. */
@@ -28,7 +28,8 @@ export async function rootConfig(
   const known = entries.map((r) => r.name)
   // Only the recipes the command line selects get a container: each costs seconds to load. When
   // the filters match none, every recipe stays, so Vitest reports the unmatched filter as usual.
-  const selected = selectedRecipes(projectFilters(process.argv), known, TIERS)
+  const filters = projectFilters(process.argv)
+  const selected = selectedRecipes(filters, known, TIERS)
   const recipes = entries.filter((e) => (selected.length > 0 ? selected : known).includes(e.name))
   // The source is fetched for the one recipe a run selects (`vitest list` fetches nothing).
   const fetched = selected.length === 1 && !process.argv.includes('list') ? selected[0] : undefined
@@ -44,7 +45,15 @@ export async function rootConfig(
     await Promise.all(
       recipes.map(
         async (entry) =>
-          [entry.name, await recipeContainer(entry, entry.name === fetched, definitions)] as const,
+          [
+            entry.name,
+            await recipeContainer(
+              entry,
+              entry.name === fetched,
+              definitions,
+              runsWhole(filters, entry.name, TIERS),
+            ),
+          ] as const,
       ),
     ),
   )

@@ -2,16 +2,16 @@ import type { TestModule, Vitest } from 'vitest/node'
 import type { TierTally } from '../results/tier-results.ts'
 import { redact } from '../redaction/redact.ts'
 import type { Tier } from '../run/tier-names.ts'
-import type { TierProvided } from './context.ts'
+import { tierOfFile, type TierProvided } from './context.ts'
 
-/** The tier a Vitest project runs, from what its recipe container provides. */
-export function tierOf(project: { getProvidedContext(): unknown }): TierProvided | undefined {
-  return (project.getProvidedContext() as { 'ccci.tier'?: TierProvided })['ccci.tier']
+/** The tiers a Vitest project runs (one, or all of its recipe's), from what the config provides. */
+export function tiersOf(project: { getProvidedContext(): unknown }): TierProvided[] {
+  return (project.getProvidedContext() as { 'ccci.tiers'?: TierProvided[] })['ccci.tiers'] ?? []
 }
 
-/** The tier projects the command line selected. */
+/** The tiers the command line selected. */
 export function selectedTiers(vitest: Vitest): TierProvided[] {
-  return vitest.projects.map(tierOf).filter((p): p is TierProvided => p !== undefined)
+  return vitest.projects.flatMap(tiersOf)
 }
 
 /**
@@ -29,7 +29,7 @@ export function tierTallies(modules: readonly TestModule[]): Map<Tier, TierTally
     return found
   }
   for (const module of modules) {
-    const provided = tierOf(module.project)
+    const provided = tierOfFile(tiersOf(module.project), module.moduleId)
     if (provided === undefined) {
       continue
     }

@@ -6,28 +6,34 @@ import {
 import { workerInterruption } from '../run/interrupted.ts'
 import { ensureTierOp, markTierFailed, type Gate } from '../run/tier-runner.ts'
 import { useApp } from '../testing/index.ts'
+import { tierContext } from './context.ts'
 import { bindVitestRuntime, type VitestRuntime } from './vitest-runtime.ts'
 
 /**
  * The tier gate, for the given tier definitions: `tiers/tier-setup.ts` (every tier file's setup
- * file) calls it with Vitest's test API. Performs the tier's operation once, then skips each test when a prerequisite
- * tier failed, or fails it with the operation's error.
+ * file) calls it with Vitest's test API, before each tier file. Performs the tier's operation
+ * once, then skips each test when a prerequisite tier failed, or fails it with the operation's
+ * error. The tiers of a run share one worker: the file's tier (found by its path) sets its
+ * timeouts, and no fake timer a previous file left behind reaches the operation.
  */
 export function installTierGate(
   definitions: readonly TierDefinition[],
   runtime: VitestRuntime,
 ): void {
   bindVitestRuntime(runtime)
-  const { inject, beforeAll, beforeEach, afterAll } = runtime
-  const { tier, configDir } = inject('ccci.tier')
+  const { beforeAll, beforeEach, afterAll, vi } = runtime
+  const { tier, configDir, timeouts } = tierContext()
   const definition = tierDefinition(checkTierDefinitions(definitions), tier)
   let gate: Gate = { skip: undefined, fail: undefined }
   // From now on an interrupted run reaches this worker's tier operation (see own-signals.ts).
   workerInterruption()
+  // For this file only: Vitest restores the project's config after each file.
+  vi.setConfig({ testTimeout: timeouts.testMs, hookTimeout: timeouts.hookMs })
+  vi.useRealTimers()
 
   beforeAll(async () => {
     gate = await ensureTierOp(definition, useApp(), configDir)
-  })
+  }, timeouts.hookMs)
 
   beforeEach((context) => {
     if (gate.skip !== undefined) {

@@ -9,7 +9,7 @@ import { CcciError } from '../errors.ts'
  */
 export type VitestRuntime = Pick<
   typeof Vitest,
-  'inject' | 'beforeAll' | 'beforeEach' | 'afterAll' | 'expect'
+  'inject' | 'beforeAll' | 'beforeEach' | 'afterAll' | 'expect' | 'vi'
 >
 
 const KEY = Symbol.for('cc-ci.vitest-runtime')

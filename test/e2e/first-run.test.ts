@@ -47,6 +47,23 @@ describe('vitest run --project <recipe>', () => {
     expect(run.code, run.output).toBe(0)
     await expectNothingLeft(run.result!)
   })
+
+  test('with no Docker answering, the run stops before anything with what to do (the config-started host check)', async () => {
+    const nowhere = mkdtempSync(join(tmpdir(), 'ccci-no-docker-'))
+    const run = await runRecipe({
+      projects: ['tiny-html'],
+      src: repo.path,
+      env: { DOCKER_HOST: `unix://${join(nowhere, 'docker.sock')}` },
+      timeoutMs: 120_000,
+    })
+    rmSync(nowhere, { recursive: true, force: true })
+    expect(run.code).not.toBe(0)
+    expect(run.output).toContain('the run stopped before it could test anything')
+    expect(run.output).toMatch(/no swarm to deploy to: .+\[CCCI_HOST_NOT_READY\]/)
+    expect(run.output).toContain('What to do: run `./ccci host up`')
+    expect(run.output).toMatch(/^LIFECYCLE not run: the run stopped before deploying$/m)
+    expect(run.resultsDir).toBeUndefined()
+  })
 })
 
 describe('tier gates', () => {

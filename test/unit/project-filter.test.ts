@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { projectFilters, selectedRecipes } from '../../harness/vitest/project-filter.ts'
+import { projectFilters, runsWhole, selectedRecipes } from '../../harness/vitest/project-filter.ts'
 
 const recipes = ['custom-html', 'keycloak', 'custom-html-extra']
 const tiers = ['install', 'upgrade', 'backup', 'restore', 'custom']
@@ -24,5 +24,24 @@ describe('which recipes a command line selects', () => {
     [['nothing'], []],
   ])('%j selects %j', (filters, expected) => {
     expect(selectedRecipes(filters, recipes, tiers)).toEqual(expected)
+  })
+})
+
+describe('whether a recipe runs as one project (one worker for every tier)', () => {
+  test.each([
+    [[], true],
+    [['custom-html'], true],
+    [['CUSTOM-*'], true],
+    [['*'], true],
+    [['keycloak'], true],
+    [['custom-html', 'keycloak'], true],
+    [['custom-html (install)'], false],
+    [['custom-html (install)', 'custom-html (upgrade)'], false],
+    [['*(upgrade)'], false],
+    [['custom-html', '!custom-html (custom)'], false],
+    [['custom-html', '!keycloak'], true],
+    [['custom-html', '!keycloak (custom)'], true],
+  ])('%j: %j', (filters, whole) => {
+    expect(runsWhole(filters, 'custom-html', tiers)).toBe(whole)
   })
 })
