@@ -121,6 +121,7 @@ export const ERROR_CODES = {
   CCCI_SETTINGS: 'an environment variable cc-ci reads is invalid',
   CCCI_STACK_NAME_LENGTH: "a run domain's stack name is longer than abra keeps (45 characters)",
   CCCI_TEARDOWN: 'the teardown did not finish cleanly',
+  CCCI_TIER_TIMEOUT: 'a tier operation outlived its timeout plus 30 minutes and was abandoned',
   CCCI_TRIGGER: 'the run input (SRC, REF, PR, QUICK) is invalid',
   CCCI_UNDEPLOY_TIMEOUT: 'a removed stack still has containers, volumes or networks',
   CCCI_USAGE: 'a ccci command line is wrong',

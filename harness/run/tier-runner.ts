@@ -1,4 +1,5 @@
-import { describeError } from '../errors.ts'
+import { CcciError, describeError } from '../errors.ts'
+import { withDeadline } from '../poll.ts'
 import { redact } from '../redaction/redact.ts'
 import type { AppHandle } from '../testing/app-handle.ts'
 import { registerUndo } from './cleanup-journal.ts'
@@ -87,6 +88,25 @@ async function runHook(
 }
 
 /**
+ * A tier operation, unless it outlives `ms`: then the tier fails with CCCI_TIER_TIMEOUT. The tiers
+ * of a run share one worker, so an operation left running would run beside the next tier's.
+ */
+export function withinTierDeadline<T>(work: Promise<T>, tier: Tier, ms: number): Promise<T> {
+  return withDeadline(
+    work,
+    ms,
+    () =>
+      new CcciError(
+        'CCCI_TIER_TIMEOUT',
+        `the ${tier} operation did not finish within ${Math.round(ms / 1000)} s; it was abandoned`,
+        {
+          hint: `raise timeouts.${tier} in recipe.ts if it needs longer; otherwise the diagnostics bundle shows what it was waiting for`,
+        },
+      ),
+  )
+}
+
+/**
  * Performs the tier's part once per run (the first file of the tier does it; the others find the
  * outcome in the state). A `tier` operation: unless a prerequisite failed or was skipped, the
  * recipe's hook, then the operation. A `setup` operation already ran in the global setup: only
@@ -96,6 +116,7 @@ export async function ensureTierOp(
   definition: TierDefinition,
   app: AppHandle,
   configDir: string | undefined,
+  deadlineMs: number,
 ): Promise<Gate> {
   const tier = definition.name
   const state = readState(app.run.runDir)
@@ -128,15 +149,21 @@ export async function ensureTierOp(
     record(app, tier, skipped)
     return gateOf(skipped)
   }
-  const signal = workerInterruption()
+  const interruption = workerInterruption()
+  // Past its deadline the operation is abandoned: it stops between two of its actions.
+  const signal = AbortSignal.any([interruption, AbortSignal.timeout(deadlineMs)])
   const context = operationContext(app, tier, signal)
   const outcome = await outcomeOf(() =>
     untilInterrupted(
-      (async () => {
-        await runHook(definition, app, configDir)
-        return definition.operation(context)
-      })(),
-      signal,
+      withinTierDeadline(
+        (async () => {
+          await runHook(definition, app, configDir)
+          return definition.operation(context)
+        })(),
+        tier,
+        deadlineMs,
+      ),
+      interruption,
     ),
   )
   record(app, tier, outcome)

@@ -64,8 +64,11 @@ export interface TierProvided {
   recipe: string
   tier: Tier
   plan: TierPlan
-  /** The tier's test timeout, and the timeout of its operation (the gate's hook). */
-  timeouts: { testMs: number; hookMs: number }
+  /**
+   * The tier's test timeout; its operation's deadline (cc-ci abandons it then); the hooks'
+   * timeout, after that deadline, so that Vitest never gives up on the operation first.
+   */
+  timeouts: { testMs: number; operationMs: number; hookMs: number }
   source: PreparedSource | undefined
   sourceError: string | undefined
   /** Why recipe.ts did not load, raised as is by the global setup. */
@@ -94,7 +97,8 @@ export function runContext(): RunContext {
 /** The tier of the test file running now, inside a tier test. */
 export function tierContext(): TierProvided {
   const runtime = vitestRuntime()
-  const tiers = runtime.inject('ccci.tiers')
+  // Undefined outside a recipe's project (a file run by another Vitest config).
+  const tiers = (runtime.inject('ccci.tiers') as TierProvided[] | undefined) ?? []
   const file = runtime.expect.getState().testPath
   const found = tierOfFile(tiers, file)
   if (found === undefined) {
@@ -107,6 +111,11 @@ export function tierContext(): TierProvided {
     )
   }
   return found
+}
+
+/** The tiers a Vitest project runs (one, or all of its recipe's), from what the config provides. */
+export function tiersOf(project: { getProvidedContext(): unknown }): TierProvided[] {
+  return (project.getProvidedContext() as { 'ccci.tiers'?: TierProvided[] })['ccci.tiers'] ?? []
 }
 
 /**

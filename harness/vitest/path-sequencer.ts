@@ -1,7 +1,6 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node'
 import { groupOrder } from '../run/tier-names.ts'
-import { tierOfFile } from './context.ts'
-import { tiersOf } from './test-outcomes.ts'
+import { tierOfFile, tiersOf } from './context.ts'
 
 /** The place of a file in the run: its tier's, whether the tier has a project of its own or not. */
 function order(spec: TestSpecification): number {

@@ -26,8 +26,10 @@ import { quickOutlook } from '../warm/quick-outlook.ts'
 import { QUICK_SKIPS, type QuickDecision } from '../warm/quick-plan.ts'
 import type { TierProvided } from './context.ts'
 
-/** How much longer than a tier's timeout its operation may take before Vitest gives up on it. */
+/** How much longer than a tier's timeout its operation may take before cc-ci abandons it. */
 const OPERATION_MARGIN_MS = 30 * 60_000
+/** How much later than that Vitest's hook timeout comes: cc-ci's deadline, with its error, first. */
+const HOOK_MARGIN_MS = 60_000
 
 /** Recipes cc-ci can run: configured folders, plus `CCCI_RECIPE` as a zero-config recipe. */
 export function knownRecipes(): RecipeEntry[] {
@@ -58,7 +60,7 @@ export interface RecipePlan {
   idleGeneric: Partial<Record<Tier, string>>
   /**
    * Whether the run is quick, decided once for the recipe the run tests (undefined for the
-   * others): the setup deploys accordingly, and tiers a quick run skips get no worker.
+   * others): the setup deploys accordingly, and tiers a quick run skips get no file to load.
    */
   quick: QuickDecision | undefined
 }
@@ -156,8 +158,9 @@ export async function planRecipe(
 }
 
 /**
- * The tiers that get no project, and why: no file would run, or a quick run leaves them to cold
- * runs (a worker only to skip every test costs half a second each). Reported as skipped.
+ * The tiers whose files are left out of the run, and why: no file would run, or a quick run
+ * leaves them to cold runs (loading files only to skip every test costs time; a tier project, a
+ * worker). Reported as skipped.
  */
 export function droppedTiers(
   plan: Pick<RecipePlan, 'tiers' | 'quick' | 'idleGeneric'>,
@@ -203,8 +206,12 @@ export async function recipeContainer(
         tier: tier.tier,
         plan: tier,
         // The tier's operation runs in a hook; its own deadlines (deploy, convergence, hooks)
-        // must end it, never Vitest, which would leave it running behind the next file.
-        timeouts: { testMs, hookMs: testMs + OPERATION_MARGIN_MS },
+        // end it, or cc-ci's, never Vitest's, which would leave it running beside the next file.
+        timeouts: {
+          testMs,
+          operationMs: testMs + OPERATION_MARGIN_MS,
+          hookMs: testMs + OPERATION_MARGIN_MS + HOOK_MARGIN_MS,
+        },
         source: plan.source,
         sourceError: plan.sourceError,
         configError: plan.configFailure,
@@ -217,16 +224,14 @@ export async function recipeContainer(
   const project = (name: string, tiers: TierProvided[]): TestProjectInlineConfiguration => ({
     test: {
       name,
-      // No `root` of its own (the container's applies): then every tier shares the container's
-      // Vite server, its module graph and its transforms.
+      // A tier project has no `root` of its own (its container's applies): then every tier
+      // shares one Vite server, its module graph and its transforms.
       include: tiers.flatMap((t) => t.plan.files.map((f) => f.path)),
       setupFiles: [join(settings.root, 'tiers', 'tier-setup.ts')],
       // Files run one at a time against one deployment; a fresh worker per file buys nothing.
-      // What one file stubs (env, globals, mocks) is undone before the next (tier-setup.ts too).
+      // The tier gate (tier-setup.ts) undoes what the file before left (stubs, fake timers) and
+      // sets each file's timeouts (vi.setConfig) from its tier.
       isolate: false,
-      unstubEnvs: true,
-      unstubGlobals: true,
-      // The tier gate sets each file's timeouts (vi.setConfig) from its tier.
       provide: { 'ccci.tiers': tiers },
     },
   })

@@ -2,12 +2,7 @@ import type { TestModule, Vitest } from 'vitest/node'
 import type { TierTally } from '../results/tier-results.ts'
 import { redact } from '../redaction/redact.ts'
 import type { Tier } from '../run/tier-names.ts'
-import { tierOfFile, type TierProvided } from './context.ts'
-
-/** The tiers a Vitest project runs (one, or all of its recipe's), from what the config provides. */
-export function tiersOf(project: { getProvidedContext(): unknown }): TierProvided[] {
-  return (project.getProvidedContext() as { 'ccci.tiers'?: TierProvided[] })['ccci.tiers'] ?? []
-}
+import { tierOfFile, tiersOf, type TierProvided } from './context.ts'
 
 /** The tiers the command line selected. */
 export function selectedTiers(vitest: Vitest): TierProvided[] {

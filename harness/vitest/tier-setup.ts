@@ -14,7 +14,7 @@ import { bindVitestRuntime, type VitestRuntime } from './vitest-runtime.ts'
  * file) calls it with Vitest's test API, before each tier file. Performs the tier's operation
  * once, then skips each test when a prerequisite tier failed, or fails it with the operation's
  * error. The tiers of a run share one worker: the file's tier (found by its path) sets its
- * timeouts, and no fake timer a previous file left behind reaches the operation.
+ * timeouts, and no stub or fake timer a previous file left behind reaches the operation.
  */
 export function installTierGate(
   definitions: readonly TierDefinition[],
@@ -27,12 +27,16 @@ export function installTierGate(
   let gate: Gate = { skip: undefined, fail: undefined }
   // From now on an interrupted run reaches this worker's tier operation (see own-signals.ts).
   workerInterruption()
+  // What an earlier file (another tier's, in the same worker) left: stubbed env and globals, fake
+  // timers. Undone before this tier's operation runs. Vitest restores mocks between files itself.
+  vi.unstubAllEnvs()
+  vi.unstubAllGlobals()
+  vi.useRealTimers()
   // For this file only: Vitest restores the project's config after each file.
   vi.setConfig({ testTimeout: timeouts.testMs, hookTimeout: timeouts.hookMs })
-  vi.useRealTimers()
 
   beforeAll(async () => {
-    gate = await ensureTierOp(definition, useApp(), configDir)
+    gate = await ensureTierOp(definition, useApp(), configDir, timeouts.operationMs)
   }, timeouts.hookMs)
 
   beforeEach((context) => {

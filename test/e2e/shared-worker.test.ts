@@ -8,14 +8,22 @@ import { expectNothingLeft, runRecipe, type RunOutcome } from '../support/run-re
 
 // One project per recipe runs every tier in one Vitest worker. What one tier's file changes of
 // Vitest's state (stubbed env and globals, mocks, fake timers, the timeouts) must not reach the
-// next tier's operation or tests: the install file leaves all of it behind on purpose.
+// next tier's operation, its recipe hook or its tests: the install file leaves all of it behind on
+// purpose, in a test and after its last one.
 const work = mkdtempSync(join(tmpdir(), 'ccci-shared-worker-'))
 const pids = (tier: string) => join(work, `${tier}.pid`)
 const harness = JSON.stringify(join(REPO_ROOT, 'harness', 'index.ts'))
 
 const install = `import { writeFileSync } from 'node:fs'
-import { expect, test, vi } from 'vitest'
+import { afterAll, expect, test, vi } from 'vitest'
 import { tierContext } from ${harness}
+
+// Left after the file's last test: nothing of Vitest's undoes these before the next file.
+afterAll(() => {
+  vi.stubEnv('CCCI_LEAKED_LATE', 'install')
+  vi.stubGlobal('ccciLeakedLate', 'install')
+  vi.useFakeTimers()
+})
 
 test('install leaves stubs, a mock and fake timers behind', ({ task }) => {
   expect(tierContext().tier).toBe('install')
@@ -39,8 +47,10 @@ test('upgrade sees none of what install left, and its own timeout', async ({ tas
   expect((globalThis as { ccciLeaked?: string }).ccciLeaked).toBeUndefined()
   expect(vi.isMockFunction(Math.random)).toBe(false)
   expect(vi.isFakeTimers()).toBe(false)
-  // The upgrade operation ran in this worker before this test, with real timers.
+  // The upgrade operation ran in this worker before this test, with real timers, and neither it
+  // nor its recipe hook saw what install left after its tests.
   expect(useApp().get('upgrade.after')).toBeDefined()
+  expect(useApp().get('seenByUpgrade')).toEqual({ env: null, global: null, fakeTimers: false })
   writeFileSync(${JSON.stringify(pids('upgrade'))}, String(process.pid))
 })
 `
@@ -52,6 +62,18 @@ beforeAll(async () => {
   repo = await fixtureRepo('tiny-html')
   const config = configDir(work, 'tiny-html', {
     'recipe.ts': 'export default { timeouts: { deploy: 120, install: 7, upgrade: 11 } }\n',
+    'ops.ts': [
+      'export async function preUpgrade() {',
+      '  return {',
+      '    seenByUpgrade: {',
+      '      env: process.env.CCCI_LEAKED_LATE ?? null,',
+      '      global: (globalThis as { ccciLeakedLate?: string }).ccciLeakedLate ?? null,',
+      "      fakeTimers: 'clock' in setTimeout,",
+      '    },',
+      '  }',
+      '}',
+      '',
+    ].join('\n'),
     'install/leaks.test.ts': install,
     'upgrade/sees-nothing.test.ts': upgrade,
   })

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -110,10 +110,11 @@ describe('a recipe with deps: keycloak', () => {
     void live.result.finally(() => (liveExited = true))
     const liveId = await leaseOf(() => live.output())
     await until('the live run’s realm', async () => (await realmOf(liveId)) !== undefined)
+    // The realm exists before its client and user: deps.json is written once all of them do.
+    const liveDepsFile = depsFile(join(settings.home, 'runs', liveId))
+    await until('the live run’s deps.json', () => Promise.resolve(existsSync(liveDepsFile)))
     // The live run's secrets, to prove below that none reaches its output or results.
-    const liveDeps = RunDepsSchema.parse(
-      JSON.parse(readFileSync(depsFile(join(settings.home, 'runs', liveId)), 'utf8')),
-    )
+    const liveDeps = RunDepsSchema.parse(JSON.parse(readFileSync(liveDepsFile, 'utf8')))
     killTrees([victim.pid ?? 0])
     await finishRun(victim)
     expect(await realmOf(victimId), 'the killed run’s realm before the janitor').toBeDefined()

@@ -51,8 +51,8 @@ test('deferRequire: a function-shaped module runs the real one; a missing one is
     const loadedEarly = ${loadedFiles}.filter((f) => f.includes('/debug/src/')).length
     const log = standIn('ccci-test')
     const loadedLate = ${loadedFiles}.filter((f) => f.includes('/debug/src/')).length
-    console.log(JSON.stringify({ loadedEarly, loadedLate: loadedLate > 1, log: typeof log, same: require('debug') !== standIn }))
+    console.log(JSON.stringify({ loadedEarly, loadedLate: loadedLate > 1, log: typeof log, replaced: require('debug') !== standIn }))
   `)
   // Before: the stand-in's own cache entry only.
-  expect(seen).toEqual({ loadedEarly: 1, loadedLate: true, log: 'function', same: true })
+  expect(seen).toEqual({ loadedEarly: 1, loadedLate: true, log: 'function', replaced: true })
 })

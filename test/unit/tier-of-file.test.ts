@@ -12,7 +12,7 @@ const tier = (name: Tier, paths: string[]): TierProvided => ({
     skippedGeneric: [],
     notRun: [],
   },
-  timeouts: { testMs: 1000, hookMs: 2000 },
+  timeouts: { testMs: 1000, operationMs: 2000, hookMs: 3000 },
   source: undefined,
   sourceError: undefined,
   configError: undefined,

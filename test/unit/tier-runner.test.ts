@@ -9,7 +9,7 @@ import {
 } from '../../harness/run/tier-definition.ts'
 import { blockedBy } from '../../harness/run/tier-gate.ts'
 import { TIERS as TIER_NAMES } from '../../harness/run/tier-names.ts'
-import { gateOf, outcomeOf } from '../../harness/run/tier-runner.ts'
+import { gateOf, outcomeOf, withinTierDeadline } from '../../harness/run/tier-runner.ts'
 import { TierSkip } from '../../harness/run/tier-definition.ts'
 import { registerSecret } from '../../harness/redaction/redact.ts'
 import { TIERS } from '../../tiers/index.ts'
@@ -174,5 +174,22 @@ describe('choosing the versions (decideVersions)', () => {
       upgradeSkip: undefined,
       notVersions: ['1.2.0+', 'v1.0', '1.3.0'],
     })
+  })
+})
+
+describe('a tier operation past its deadline (withinTierDeadline)', () => {
+  test('fails its tier with CCCI_TIER_TIMEOUT and what to do; one that finishes in time passes', async () => {
+    const never = new Promise<Record<string, unknown>>(() => undefined)
+    const late = await outcomeOf(() => withinTierDeadline(never, 'upgrade', 20))
+    expect(late.status).toBe('fail')
+    expect(late.error).toContain(
+      'the upgrade operation did not finish within 0 s; it was abandoned',
+    )
+    expect(late.error).toContain('[CCCI_TIER_TIMEOUT]')
+    expect(late.error).toContain('raise timeouts.upgrade in recipe.ts')
+    const done = await outcomeOf(() =>
+      withinTierDeadline(Promise.resolve({ a: 1 }), 'backup', 1000),
+    )
+    expect(done).toMatchObject({ status: 'pass', details: { a: 1 } })
   })
 })
