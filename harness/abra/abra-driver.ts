@@ -15,20 +15,12 @@ import type {
   ServiceState,
   UndeployOptions,
 } from '../driver/app-driver.ts'
-import {
-  removeObject,
-  STACK_NAMESPACE_LABEL,
-  stackServices,
-  stackVolumes,
-  type DockerObject,
-} from '../docker/index.ts'
 import { checkHostAccess } from '../coop/host-access-check.ts'
 import type { HostAccessGrant } from '../coop/host-access.ts'
 import { renderApp } from '../coop/render-app.ts'
 import { CcciError } from '../errors.ts'
 import { checkout } from '../git/index.ts'
 import type { Logger } from '../log.ts'
-import { pollRounds } from '../poll.ts'
 import { registerSecret } from '../redaction/redact.ts'
 import { assertNewApp, readAppEnv } from '../coop/app-env.ts'
 import { appSecrets } from '../coop/app-secrets.ts'
@@ -38,16 +30,16 @@ import { checkInsertedSecrets, planSecrets } from '../coop/secrets.ts'
 import { checkStackNameLength } from '../coop/stack-name-limit.ts'
 import { readAppVolumeFile, writeAppVolumeFiles } from '../coop/app-volume-files.ts'
 import { deployedBackupPlan } from '../coop/deployed-backup-plan.ts'
-import { waitForStackGone } from '../docker/stack-gone.ts'
 import { extractJson, messagesOnly, parseWith } from './abra-output.ts'
 import { appAbraDirPath, createdChaosMarker } from './app-abra-dir.ts'
-import { AppListSchema, findApp, listedState } from './app-list.ts'
 import { AppPsSchema, psImages, psStates } from './app-ps.ts'
 import { generatedSecretNames, parseGeneratedSecrets } from './generated-secrets.ts'
 import { parseLintTable } from './lint-table.ts'
 import { abraError } from './run-abra.ts'
 import { AbraCli, type AbraTimeouts } from './abra-cli.ts'
 import { createAbraBackup, restoreAbraBackup } from './abra-backups.ts'
+import { removeAbraSecrets, removeAbraVolumes, undeployAbraApp } from './abra-teardown.ts'
+import { appListed } from './app-listed.ts'
 
 /** How the abra driver runs abra, and what it reports to the run. */
 export interface AbraDriverOptions {
@@ -256,99 +248,16 @@ export class AbraDriver implements AppDriver {
     return { ...(await this.state(app)), durationMs: Date.now() - started, hostAccess }
   }
 
-  async #listed(app: AppRef): Promise<ReturnType<typeof listedState>> {
-    const result = await this.#cli.run(app, ['app', 'ls', '--machine', '--status', '--no-input'])
-    const list = parseWith(
-      AppListSchema,
-      extractJson(result.output, result.command),
-      result.command,
-      result.output,
-    )
-    return listedState(findApp(list, app.domain))
+  undeploy(app: AppRef, options: UndeployOptions = {}): Promise<void> {
+    return undeployAbraApp(this.#cli, app, options)
   }
 
-  async undeploy(app: AppRef, options: UndeployOptions = {}): Promise<void> {
-    if (!existsSync(app.envFile)) {
-      // abra knows an app only by its env file: without it, it cannot undeploy anything.
-      const services = await stackServices(app.stack)
-      if (services.length > 0) {
-        throw new CcciError(
-          'CCCI_ABRA_NO_ENV',
-          `${app.stack} is deployed but ${app.envFile} is gone, so abra cannot undeploy it`,
-          {
-            hint: `\`docker stack rm ${app.stack}\` removes it; \`./ccci janitor\` reaps leftovers`,
-          },
-        )
-      }
-      return
-    }
-    if ((await this.#listed(app)).deployed) {
-      await this.#cli.run(app, ['app', 'undeploy', app.domain, '--no-input'], {
-        timeoutMs: this.#cli.timeouts.undeploy,
-        progress: true,
-      })
-    }
-    await waitForStackGone(app.stack, this.#cli.timeouts.undeploy, '`abra app undeploy`', options)
+  removeVolumes(app: AppRef): Promise<string[]> {
+    return removeAbraVolumes(this.#cli, app, this.#options.log)
   }
 
-  /** Removes what abra left of the app (with a warning): the teardown must leave nothing. */
-  async #sweep(kind: string, left: readonly DockerObject[]): Promise<void> {
-    if (left.length === 0) {
-      return
-    }
-    this.#options.log.warn(
-      `abra left ${kind} ${left.map((o) => o.name).join(', ')}; cc-ci removes them`,
-    )
-    for (const object of left) {
-      await removeObject(object)
-    }
-  }
-
-  async removeVolumes(app: AppRef): Promise<string[]> {
-    const list = () => stackVolumes(app.stack)
-    const before = await list()
-    if (before.length === 0) {
-      return []
-    }
-    if (existsSync(app.envFile)) {
-      // Containers that just stopped may still hold a volume for a moment: retry a little.
-      for await (const round of pollRounds({ timeoutMs: 30_000, intervalMs: 2_000 })) {
-        const result = await this.#cli.call(app, [
-          'app',
-          'volume',
-          'remove',
-          app.domain,
-          '--force',
-          '--no-input',
-        ])
-        if (!result.timedOut && result.exitCode === 0) {
-          break
-        }
-        if (round.expired()) {
-          throw abraError(result, {
-            hint: `a container may still use a volume: \`docker ps -a --filter label=${STACK_NAMESPACE_LABEL}=${app.stack}\``,
-          })
-        }
-      }
-    }
-    await this.#sweep('volumes', await list())
-    return before.map((v) => v.name).sort()
-  }
-
-  async removeSecrets(app: AppRef): Promise<string[]> {
-    const list = () => appSecrets(app.stack)
-    const before = await list()
-    if (before.length === 0) {
-      return []
-    }
-    if (existsSync(app.envFile)) {
-      await this.#cli.run(app, ['app', 'secret', 'remove', app.domain, '--all', '--no-input'], {
-        secretOutput: true,
-      })
-    }
-    // abra removes the versions named in the env only: earlier versions stay.
-    await this.#sweep('secrets', await list())
-    return before.map((s) => s.name).sort()
+  removeSecrets(app: AppRef): Promise<string[]> {
+    return removeAbraSecrets(this.#cli, app, this.#options.log)
   }
 
   removeEnv(app: AppRef): Promise<void> {
@@ -424,7 +333,7 @@ export class AbraDriver implements AppDriver {
   }
 
   async state(app: AppRef): Promise<DeployedState> {
-    const listed = await this.#listed(app)
+    const listed = await appListed(this.#cli, app)
     const images = listed.deployed ? psImages(await this.ps(app)) : {}
     return { ...listed, images }
   }

@@ -28,8 +28,9 @@ export async function startHostCheck(argv: readonly string[]): Promise<void> {
   } catch {
     return // the config reports bad settings itself, with what to do
   }
-  const host = await import('../host/local-host.ts')
-  const started = host.hostStatus(settings)
+  // Loaded first, so that the check's requests are on their way when this returns.
+  await import('../host/local-host.ts')
+  const started = check(settings)
   started.catch(() => undefined)
   ;(globalThis as Holder)[STARTED] = started
 }
